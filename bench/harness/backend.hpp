@@ -1,0 +1,36 @@
+// A backend is one runtime set up for one worker count: it owns the runtime's long-lived state
+// (TBB arena, OpenMP team size, Canopy runtime, Boost.Fiber server process) so that thread start-up
+// is paid once, outside every timed run, and is reused by all the runs of that worker count.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "harness/suite.hpp"
+
+namespace bench {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // One timed run of suite `s` on `in`. Throws on a runtime error; the caller checks the answer.
+  virtual Sample run(SuiteId s, const Input& in) = 0;
+};
+
+std::unique_ptr<Backend> make_serial_backend();
+std::unique_ptr<Backend> make_tbb_backend(int workers);
+std::unique_ptr<Backend> make_omp_backend(int workers);
+// nullptr when canopy-bench was built without the Canopy library.
+std::unique_ptr<Backend> make_canopy_backend(int workers);
+// Boost.Fiber's work_stealing algorithm fixes its thread count once per process (a function-static
+// barrier and a once_flag in its constructor), so each worker count runs in a server process of its
+// own: this binary started again with --serve-boost-fiber (see fiber_server.cpp).
+std::unique_ptr<Backend> make_boost_fiber_backend(int workers);
+
+std::unique_ptr<Backend> make_backend(RuntimeId r, int workers);
+
+// Sample of a park run, shared by the backends that have one.
+struct ParkResult;
+Sample park_sample(const ParkResult& r);
+
+}  // namespace bench

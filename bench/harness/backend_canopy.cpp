@@ -1,0 +1,51 @@
+// Canopy backend: one canopy::Runtime per worker count, created once and reused for every run.
+// Without the Canopy library (CANOPY_BENCH_HAVE_CANOPY undefined) the factory returns nullptr.
+#include "harness/backend.hpp"
+
+#ifdef CANOPY_BENCH_HAVE_CANOPY
+
+#include "harness/canopy_kernels.hpp"
+#include "harness/clock.hpp"
+
+namespace bench {
+namespace {
+
+class CanopyBackend final : public Backend {
+ public:
+  explicit CanopyBackend(int workers)
+      : rt_(canopy::Config{.workers = static_cast<decltype(canopy::Config{}.workers)>(workers)}) {}
+
+  Sample run(SuiteId s, const Input& in) override {
+    if (s == SuiteId::park) return park_sample(park_canopy(rt_, static_cast<int>(in.n)));
+    Sample out;
+    auto t0 = Clock::now();
+    switch (s) {
+      case SuiteId::fib: out.answer = fib_canopy(rt_, static_cast<int>(in.n)); break;
+      case SuiteId::nqueens: out.answer = nqueens_canopy(rt_, static_cast<int>(in.n)); break;
+      case SuiteId::uts_t1l:
+      case SuiteId::uts_t3l: out.answer = uts_canopy(rt_, *in.tree); break;
+      case SuiteId::park: break;
+    }
+    out.seconds = seconds_since(t0);
+    return out;
+  }
+
+ private:
+  canopy::Runtime rt_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_canopy_backend(int workers) {
+  return std::make_unique<CanopyBackend>(workers);
+}
+
+}  // namespace bench
+
+#else
+
+namespace bench {
+std::unique_ptr<Backend> make_canopy_backend(int) { return nullptr; }
+}  // namespace bench
+
+#endif

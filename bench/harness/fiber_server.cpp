@@ -1,0 +1,141 @@
+// Server side of the Boost.Fiber backend (see fiber_server.hpp, and backend.hpp for why it is a
+// separate process).
+//
+// Between runs the helper threads must not spin: with suspend = false (the only setting in which
+// work_stealing's idle threads look for work to steal), an idle Boost.Fiber thread busy-polls, and on
+// a 2-core machine it would steal CPU from whichever runtime the harness is timing meanwhile. So a
+// helper thread joins the fiber scheduler only for the duration of a run and otherwise sleeps on a
+// std::condition_variable, which blocks its whole thread (it has no other fibers by then).
+#include "harness/fiber_server.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/fiber/algo/work_stealing.hpp>
+#include <boost/fiber/condition_variable.hpp>
+#include <boost/fiber/mutex.hpp>
+#include <boost/fiber/operations.hpp>
+
+#include "harness/backend.hpp"
+#include "harness/clock.hpp"
+#include "harness/kernels.hpp"
+
+namespace bench {
+namespace {
+
+using WorkStealing = boost::fibers::algo::work_stealing;
+
+struct Gate {
+  std::mutex m;  // thread-level: helpers sleep here between runs
+  std::condition_variable cv;
+  std::uint64_t epoch = 0;
+  bool quit = false;
+  std::atomic<int> arrived{0};
+
+  boost::fibers::mutex fm;  // fiber-level: helpers' main fibers wait here during a run
+  boost::fibers::condition_variable fcv;
+  std::uint64_t finished = 0;
+};
+
+void helper(Gate& g, int workers) {
+  boost::fibers::use_scheduling_algorithm<WorkStealing>(static_cast<std::uint32_t>(workers));
+  std::uint64_t seen = 0;
+  for (;;) {
+    {
+      std::unique_lock lk(g.m);
+      g.cv.wait(lk, [&] { return g.epoch != seen || g.quit; });
+      if (g.quit) return;
+      seen = g.epoch;
+    }
+    g.arrived.fetch_add(1, std::memory_order_release);
+    // Waiting on a fiber condition variable suspends only this main fiber: the thread's dispatcher
+    // keeps running and steals fibers from the other threads until the run ends.
+    std::unique_lock<boost::fibers::mutex> lk(g.fm);
+    g.fcv.wait(lk, [&] { return g.finished == seen; });
+  }
+}
+
+std::string run_one(const std::string& suite, long long n) {
+  std::ostringstream out;
+  if (suite == "fib") {
+    auto t0 = Clock::now();
+    std::uint64_t r = fib_boost_fiber(static_cast<int>(n));
+    double s = seconds_since(t0);
+    out << "ok " << s << ' ' << r;
+  } else if (suite == "park") {
+    Sample smp = park_sample(park_boost_fiber(static_cast<int>(n)));
+    out << "ok " << smp.seconds << ' ' << smp.answer;
+    for (auto& [k, v] : smp.extra) out << ' ' << k << '=' << v;
+  } else {
+    out << "error boost-fiber has no suite '" << suite << "'";
+  }
+  return out.str();
+}
+
+}  // namespace
+
+int serve_boost_fiber(int workers) {
+  std::cout.precision(17);
+  Gate g;
+  std::vector<std::thread> helpers;
+  for (int i = 1; i < workers; ++i) helpers.emplace_back(helper, std::ref(g), workers);
+  boost::fibers::use_scheduling_algorithm<WorkStealing>(static_cast<std::uint32_t>(workers));
+  std::cout << "ready" << std::endl;
+
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    std::istringstream in(line);
+    std::string cmd, suite;
+    long long n = 0;
+    in >> cmd;
+    if (cmd == "quit") break;
+    if (cmd != "run" || !(in >> suite >> n)) {
+      std::cout << "error bad command '" << line << "'" << std::endl;
+      continue;
+    }
+    // Wake the helpers and wait until each has joined the scheduler, so a run never pays their
+    // wake-up latency.
+    g.arrived.store(0, std::memory_order_relaxed);
+    {
+      std::lock_guard lk(g.m);
+      ++g.epoch;
+    }
+    g.cv.notify_all();
+    while (g.arrived.load(std::memory_order_acquire) < workers - 1) cpu_relax();
+
+    std::string reply;
+    try {
+      reply = run_one(suite, n);
+    } catch (const std::exception& e) {
+      reply = std::string("error ") + e.what();
+    }
+    {
+      std::unique_lock<boost::fibers::mutex> lk(g.fm);
+      g.finished = g.epoch;
+    }
+    g.fcv.notify_all();
+    std::cout << reply << std::endl;
+  }
+
+  {
+    std::lock_guard lk(g.m);
+    g.quit = true;
+  }
+  g.cv.notify_all();
+  for (auto& t : helpers) t.join();
+  std::cout.flush();
+  // Boost.Fiber's schedulers are process-wide statics that outlive their threads; skip their
+  // teardown at exit, where a destroyed scheduler could still be a steal victim.
+  std::_Exit(0);
+}
+
+}  // namespace bench

@@ -1,0 +1,153 @@
+// Inputs per size and the reference answers.
+#include "harness/suite.hpp"
+
+#include <stdexcept>
+
+#include "harness/kernels.hpp"
+
+namespace bench {
+
+std::string_view name(SuiteId s) {
+  switch (s) {
+    case SuiteId::fib: return "fib";
+    case SuiteId::nqueens: return "nqueens";
+    case SuiteId::uts_t1l: return "uts-t1l";
+    case SuiteId::uts_t3l: return "uts-t3l";
+    case SuiteId::park: return "park";
+  }
+  return "?";
+}
+
+std::string_view name(RuntimeId r) {
+  switch (r) {
+    case RuntimeId::serial: return "serial";
+    case RuntimeId::tbb: return "tbb";
+    case RuntimeId::omp: return "omp";
+    case RuntimeId::canopy: return "canopy";
+    case RuntimeId::boost_fiber: return "boost-fiber";
+  }
+  return "?";
+}
+
+std::optional<SuiteId> parse_suite(std::string_view s) {
+  for (SuiteId id : kAllSuites)
+    if (name(id) == s) return id;
+  return std::nullopt;
+}
+
+std::optional<RuntimeId> parse_runtime(std::string_view s) {
+  for (RuntimeId id : kAllRuntimes)
+    if (name(id) == s) return id;
+  return std::nullopt;
+}
+
+bool supports(SuiteId s, RuntimeId r, int workers) {
+  switch (s) {
+    case SuiteId::fib: return true;
+    case SuiteId::nqueens:
+    case SuiteId::uts_t1l:
+    case SuiteId::uts_t3l: return r != RuntimeId::boost_fiber;
+    case SuiteId::park: return (r == RuntimeId::canopy || r == RuntimeId::boost_fiber) && workers >= 2;
+  }
+  return false;
+}
+
+Input input_for(SuiteId s, std::string_view size, std::optional<std::int64_t> n) {
+  // Sizes: small keeps the default run (all suites, all runtimes, 1 and 2 workers, 5 repeats) under a
+  // minute on 2 cores, even for the peers that pay ~300 ns per task; medium is the speed targets'
+  // inputs (fib(35) for per-spawn overhead, the reference T1L and T3L trees); large is bigger still.
+  const int idx = size == "small" ? 0 : size == "medium" ? 1 : size == "large" ? 2 : -1;
+  if (idx < 0) throw std::invalid_argument("unknown size '" + std::string(size) + "' (small, medium, large)");
+  Input in;
+  switch (s) {
+    case SuiteId::fib: {
+      constexpr int kN[] = {27, 35, 38};
+      in.n = n.value_or(kN[idx]);
+      if (in.n < 0 || in.n > 60) throw std::invalid_argument("fib n must be in [0, 60]");
+      in.label = "fib(" + std::to_string(in.n) + ")";
+      break;
+    }
+    case SuiteId::nqueens: {
+      constexpr int kN[] = {11, 13, 14};
+      in.n = n.value_or(kN[idx]);
+      if (in.n < 1 || in.n > 16) throw std::invalid_argument("nqueens n must be in [1, 16]");
+      in.label = std::to_string(in.n) + "-queens";
+      break;
+    }
+    case SuiteId::uts_t1l:
+    case SuiteId::uts_t3l:
+      if (n) throw std::invalid_argument("the UTS trees are fixed per size; use --size");
+      in.tree = s == SuiteId::uts_t1l ? uts::t1l(size) : uts::t3l(size);
+      in.label = std::string(in.tree->name);
+      break;
+    case SuiteId::park: {
+      constexpr int kN[] = {20'000, 200'000, 1'000'000};
+      in.n = n.value_or(kN[idx]);
+      if (in.n < 1 || in.n > 1'000'000'000) throw std::invalid_argument("park iterations must be >= 1");
+      in.label = std::to_string(in.n) + " iters";
+      break;
+    }
+  }
+  return in;
+}
+
+namespace {
+
+std::uint64_t fib_closed_form(int n) {
+  std::uint64_t a = 0, b = 1;
+  for (int i = 0; i < n; ++i) {
+    std::uint64_t c = a + b;
+    a = b;
+    b = c;
+  }
+  return a;
+}
+
+// Number of solutions of n-queens, n = 1..16 (OEIS A000170).
+constexpr std::uint64_t kQueens[] = {0,     1,      0,       0,        2,         10,
+                                     4,     40,     92,      352,      724,       2680,
+                                     14200, 73712,  365596,  2279184,  14772512};
+
+void check(bool ok, const std::string& what) {
+  if (!ok) throw std::runtime_error("serial reference disagrees with the known value: " + what);
+}
+
+}  // namespace
+
+Reference reference(SuiteId s, const Input& in) {
+  Reference r;
+  switch (s) {
+    case SuiteId::fib: {
+      const int n = static_cast<int>(in.n);
+      r.answer = fib_serial(n);
+      r.tasks = fib_spawns(n);
+      check(r.answer == fib_closed_form(n), in.label);
+      break;
+    }
+    case SuiteId::nqueens: {
+      NQueensCount c = nqueens_reference(static_cast<int>(in.n));
+      r.answer = c.solutions;
+      r.tasks = c.spawns;
+      check(r.answer == kQueens[in.n], in.label);
+      break;
+    }
+    case SuiteId::uts_t1l:
+    case SuiteId::uts_t3l: {
+      uts::Count c = uts_reference(*in.tree);
+      r.answer = c.nodes;
+      r.tasks = c.spawns;
+      r.note = "tree depth " + std::to_string(c.max_depth);
+      check(in.tree->expected_nodes == 0 || r.answer == in.tree->expected_nodes,
+            in.label + ": " + std::to_string(r.answer) + " nodes, pinned " +
+                std::to_string(in.tree->expected_nodes));
+      break;
+    }
+    case SuiteId::park:
+      r.answer = static_cast<std::uint64_t>(in.n);  // every iteration completed
+      r.tasks = static_cast<std::uint64_t>(in.n);
+      break;
+  }
+  return r;
+}
+
+}  // namespace bench

@@ -1,0 +1,60 @@
+// The benchmark's vocabulary: suites (kernels), runtimes, inputs per size, reference answers, samples.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "uts/uts_tree.hpp"
+
+namespace bench {
+
+enum class SuiteId { fib, nqueens, uts_t1l, uts_t3l, park };
+enum class RuntimeId { serial, tbb, omp, canopy, boost_fiber };
+
+inline constexpr SuiteId kAllSuites[] = {SuiteId::fib, SuiteId::nqueens, SuiteId::uts_t1l,
+                                         SuiteId::uts_t3l, SuiteId::park};
+inline constexpr RuntimeId kAllRuntimes[] = {RuntimeId::serial, RuntimeId::tbb, RuntimeId::omp,
+                                             RuntimeId::canopy, RuntimeId::boost_fiber};
+
+std::string_view name(SuiteId s);
+std::string_view name(RuntimeId r);
+std::optional<SuiteId> parse_suite(std::string_view s);
+std::optional<RuntimeId> parse_runtime(std::string_view s);
+
+// Whether `r` has a version of suite `s` that can run with `workers` workers. The park pattern needs
+// a second worker to steal the child, so it runs only with 2 or more.
+bool supports(SuiteId s, RuntimeId r, int workers);
+
+struct Input {
+  std::int64_t n = 0;                 // fib: n; nqueens: board size; park: iterations
+  const uts::Params* tree = nullptr;  // uts suites
+  std::string label;                  // e.g. "fib(27)", "T1L(d13)", "20000 iters"
+};
+
+// The input of suite `s` at `size` ("small", "medium", "large"); `n` overrides the size's n
+// (not for the UTS suites, whose trees are fixed per size). Throws std::invalid_argument.
+Input input_for(SuiteId s, std::string_view size, std::optional<std::int64_t> n);
+
+// The right answer and the number of tasks a parallel version spawns, from an untimed serial run
+// checked against closed forms, known values or pinned tree sizes. Throws std::runtime_error when
+// the serial run disagrees with them.
+struct Reference {
+  std::uint64_t answer = 0;
+  std::uint64_t tasks = 0;
+  std::string note;  // e.g. the UTS tree's depth
+};
+Reference reference(SuiteId s, const Input& in);
+
+// One timed run: time around the whole root (submission, execution, result), the answer, and
+// suite-specific figures (park: the baseline pass and steal/park counts).
+struct Sample {
+  double seconds = 0;
+  std::uint64_t answer = 0;
+  std::vector<std::pair<std::string, double>> extra;
+};
+
+}  // namespace bench

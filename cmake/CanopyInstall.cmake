@@ -1,0 +1,1 @@
+# Installed later (see issue 2's install work).

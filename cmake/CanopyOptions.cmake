@@ -1,0 +1,21 @@
+# The project's switches; every one is a CANOPY_* cache option.
+include(CheckLanguage)
+check_language(CUDA)
+if(CMAKE_CUDA_COMPILER)
+  set(_canopy_cuda_default ON)
+else()
+  set(_canopy_cuda_default OFF)
+endif()
+
+option(CANOPY_WITH_CUDA "Build the GPU scheduler and GPU tests (needs nvcc)" ${_canopy_cuda_default})
+set(CANOPY_SANITIZE "" CACHE STRING "Sanitizer for every target: thread, address, undefined or empty")
+set_property(CACHE CANOPY_SANITIZE PROPERTY STRINGS "" thread address undefined)
+option(CANOPY_CHECKED "Bounds-check accessors and record accessor intervals" OFF)
+option(CANOPY_BUILD_BENCH "Build canopy-bench and the peer benchmarks" ON)
+option(CANOPY_BUILD_EXAMPLES "Build the examples" ON)
+option(CANOPY_BUILD_TESTS "Build the Catch2 test suite" ON)
+option(CANOPY_WERROR "Treat warnings as errors" OFF)
+
+if(CANOPY_SANITIZE AND NOT CANOPY_SANITIZE MATCHES "^(thread|address|undefined)$")
+  message(FATAL_ERROR "CANOPY_SANITIZE must be thread, address or undefined, not '${CANOPY_SANITIZE}'")
+endif()

@@ -1,0 +1,164 @@
+#pragma once
+// Frame: one task's record: the erased Task the scheduler runs, the Context the task sees, the state
+// its futures watch, and (in TypedFrame) the callable, its arguments and its result.
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <new>
+#include <tuple>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+
+#include "canopy/context.hpp"
+#include "canopy/detail/task.hpp"
+#include "canopy/detail/worker_hot.hpp"
+#include "canopy/export.hpp"
+
+namespace canopy::detail {
+
+/// FrameOps is the per-type table of a TypedFrame.
+struct FrameOps {
+  void (*run)(Frame*);                 // call the task body; store its result or exception
+  void (*destroy)(Frame*);             // destroy the stored result
+  void (*take_result)(Frame*, void*);  // move the result into uninitialised storage
+  void (*copy_result)(Frame*, void*);  // copy it (for a future with other handles)
+  const char* (*type_name)();          // mangled name of the callable's type, for messages
+  const void* (*function_address)(const Frame*);  // the function spawned, when it is a plain function
+};
+
+/// Frame state values; any other value is a pointer to the first registered Waiter.
+inline constexpr std::uintptr_t kPending = 0;
+inline constexpr std::uintptr_t kDone = 1;
+
+/// refs word: bit 0 = the parent has not joined the child yet; the rest counts Future handles.
+inline constexpr std::uint32_t kJoinRef = 1;
+inline constexpr std::uint32_t kHandleRef = 2;
+
+/// execute_frame is the Task::execute of every frame: body, implicit wait for children, completion.
+CANOPY_EXPORT void execute_frame(Task* t);
+
+/// Frame is the base of every task record; one is allocated per spawn.
+struct Frame : Task, Context {
+  const FrameOps* ops = nullptr;
+  Frame* parent = nullptr;
+  WorkerHot* worker = nullptr;                     // where the task runs now (valid while it runs)
+  std::atomic<std::uintptr_t> state{kPending};     // kPending, kDone or a waiter list
+  std::atomic<std::uint32_t> refs{kHandleRef + kJoinRef};
+  std::uint8_t size_class = kHeapFrame;
+  std::atomic<bool> error_observed{false};
+  std::uint32_t depth = 0;
+  std::uint64_t id = 0;
+  Frame* first_child = nullptr;                    // children not joined yet (touched by this task only)
+  Frame* prev_sibling = nullptr;
+  Frame* next_sibling = nullptr;
+  std::exception_ptr error;
+
+  Frame() { execute = &execute_frame; }
+
+  /// link_child records `c` as a child of this running task, on worker w.
+  void link_child(Frame* c, WorkerHot* w) {
+    c->parent = this;
+    c->depth = depth + 1;
+    c->id = (static_cast<std::uint64_t>(w->index + 1) << 40) | ++w->next_task_id;
+    c->next_sibling = first_child;
+    if (first_child) first_child->prev_sibling = c;
+    first_child = c;
+  }
+};
+
+/// ResultSlot stores a task's result in place; empty until the body returns.
+template <class R>
+struct ResultSlot {
+  alignas(R) unsigned char bytes[sizeof(R)];
+  bool has = false;
+  R* ptr() { return std::launder(reinterpret_cast<R*>(bytes)); }
+  template <class... X>
+  void emplace(X&&... x) {
+    ::new (static_cast<void*>(bytes)) R(std::forward<X>(x)...);
+    has = true;
+  }
+  void reset() {
+    if (has) ptr()->~R();
+    has = false;
+  }
+};
+template <>
+struct ResultSlot<void> {
+  void reset() {}
+};
+
+/// TypedFrame holds a callable, its arguments (destroyed as soon as the body returns) and its result.
+template <class R, class F, class... A>
+struct TypedFrame final : Frame {
+  F fn;
+  union {
+    std::tuple<A...> args;
+  };
+  ResultSlot<R> result;
+
+  template <class FF, class... AA>
+  explicit TypedFrame(FF&& f, AA&&... a) : fn(std::forward<FF>(f)), args(std::forward<AA>(a)...) {
+    ops = &kOps;
+  }
+  ~TypedFrame() {}
+
+  static void run(Frame* base) {
+    auto* self = static_cast<TypedFrame*>(base);
+    Context& ctx = *self;
+    try {
+      if constexpr (std::is_void_v<R>) {
+        std::apply([&](A&... a) { std::invoke(self->fn, ctx, std::move(a)...); }, self->args);
+      } else {
+        std::apply([&](A&... a) { self->result.emplace(std::invoke(self->fn, ctx, std::move(a)...)); },
+                   self->args);
+      }
+    } catch (...) {
+      self->error = std::current_exception();
+    }
+    self->args.~tuple();
+  }
+  static void destroy(Frame* base) {
+    auto* self = static_cast<TypedFrame*>(base);
+    self->result.reset();
+    self->~TypedFrame();
+  }
+  static void take_result(Frame* base, void* out) {
+    if constexpr (!std::is_void_v<R>) {
+      auto* self = static_cast<TypedFrame*>(base);
+      ::new (out) R(std::move(*self->result.ptr()));
+    }
+  }
+  static void copy_result(Frame* base, void* out) {
+    if constexpr (!std::is_void_v<R>) {
+      if constexpr (std::is_copy_constructible_v<R>) {
+        auto* self = static_cast<TypedFrame*>(base);
+        ::new (out) R(*self->result.ptr());
+      } else {
+        take_result(base, out);  // a move-only result goes to whichever handle gets it first
+      }
+    }
+  }
+  static const char* type_name() { return typeid(F).name(); }
+  static const void* function_address(const Frame* base) {
+    if constexpr (std::is_pointer_v<F> && std::is_function_v<std::remove_pointer_t<F>>)
+      return reinterpret_cast<const void*>(static_cast<const TypedFrame*>(base)->fn);
+    else
+      return nullptr;
+  }
+  static constexpr FrameOps kOps{&run, &destroy, &take_result, &copy_result, &type_name, &function_address};
+};
+
+/// Runtime entry points that the inline templates call.
+CANOPY_EXPORT void future_get(Frame* f, void* out);      // wait, rethrow, move/copy result, drop handle
+CANOPY_EXPORT void future_wait(Frame* f);                // wait for completion
+CANOPY_EXPORT void future_release(Frame* f);             // drop a handle
+CANOPY_EXPORT void future_retain(Frame* f);              // add a handle
+CANOPY_EXPORT void check_placement(const Frame* parent, Placement p);  // throws if `p` cannot be served
+CANOPY_EXPORT void spawn_placed(Frame* parent, Frame* child, Placement p);  // queue a placed child
+CANOPY_EXPORT void wait_all_children(Frame* parent);
+CANOPY_EXPORT TaskInfo task_info(const Frame* f);
+CANOPY_EXPORT int job_ranks(const Frame* f);
+
+}  // namespace canopy::detail

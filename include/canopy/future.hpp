@@ -1,0 +1,100 @@
+#pragma once
+// Future<R>: the result of a spawned task. FutureMap<R>: the results of an index launch.
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "canopy/detail/frame.hpp"
+#include "canopy/errors.hpp"
+
+namespace canopy {
+
+/// Future<R> refers to a task's result; get() waits (parking the fiber, never the thread).
+template <class R>
+class Future {
+ public:
+  using value_type = R;
+  Future() = default;
+  Future(const Future& o) : frame_(o.frame_) {
+    if (frame_) detail::future_retain(frame_);
+  }
+  Future(Future&& o) noexcept : frame_(std::exchange(o.frame_, nullptr)) {}
+  Future& operator=(Future o) noexcept {
+    std::swap(frame_, o.frame_);
+    return *this;
+  }
+  ~Future() {
+    if (frame_) detail::future_release(frame_);
+  }
+
+  /// get waits for the task and returns its result (moved when this is the only handle, else copied),
+  /// or rethrows its exception. The handle is empty afterwards.
+  R get() {
+    detail::Frame* f = take_frame("get");
+    if constexpr (std::is_void_v<R>) {
+      detail::future_get(f, nullptr);
+    } else {
+      alignas(R) unsigned char out[sizeof(R)];
+      detail::future_get(f, out);
+      R* value = std::launder(reinterpret_cast<R*>(out));
+      R result(std::move(*value));
+      value->~R();
+      return result;
+    }
+  }
+  /// wait waits for the task to finish without taking its result.
+  void wait() const {
+    if (!frame_) throw Error("canopy::Future::wait on an empty future");
+    if (!ready()) detail::future_wait(frame_);
+  }
+  /// ready says whether the task has finished.
+  bool ready() const { return frame_ && frame_->state.load(std::memory_order_acquire) == detail::kDone; }
+  /// valid is false for a default-constructed, moved-from or already consumed future.
+  bool valid() const { return frame_ != nullptr; }
+
+ private:
+  friend class Context;
+  friend class Runtime;
+  explicit Future(detail::Frame* f) : frame_(f) {}
+  detail::Frame* take_frame(const char* what) {
+    if (!frame_) throw Error(std::string("canopy::Future::") + what + " on an empty future (consumed, moved from or default-constructed)");
+    return std::exchange(frame_, nullptr);
+  }
+  detail::Frame* frame_ = nullptr;
+};
+
+/// FutureMap<R> holds the futures of an index launch; fs[i] is the future of point i.
+template <class R>
+class FutureMap {
+ public:
+  FutureMap() = default;
+  explicit FutureMap(std::vector<Future<R>> fs) : futures_(std::move(fs)) {}
+
+  Future<R>& operator[](std::size_t i) { return futures_[i]; }
+  const Future<R>& operator[](std::size_t i) const { return futures_[i]; }
+  std::size_t size() const { return futures_.size(); }
+  auto begin() { return futures_.begin(); }
+  auto end() { return futures_.end(); }
+
+  /// get waits for every point and returns their results in index order (void for void tasks).
+  auto get() {
+    if constexpr (std::is_void_v<R>) {
+      for (auto& f : futures_) f.get();
+    } else {
+      std::vector<R> all;
+      all.reserve(futures_.size());
+      for (auto& f : futures_) all.push_back(f.get());
+      return all;
+    }
+  }
+  /// wait waits for every point.
+  void wait() const {
+    for (auto& f : futures_) f.wait();
+  }
+
+ private:
+  std::vector<Future<R>> futures_;
+};
+
+}  // namespace canopy

@@ -1,0 +1,56 @@
+#pragma once
+// Runtime: starts the workers of this rank and runs the root task.
+#include <memory>
+#include <new>
+#include <utility>
+
+#include "canopy/config.hpp"
+#include "canopy/detail/frame.hpp"
+#include "canopy/export.hpp"
+#include "canopy/future.hpp"
+
+namespace canopy {
+
+/// Runtime owns this rank's workers; one run() at a time executes a root task on them.
+class CANOPY_EXPORT Runtime {
+ public:
+  /// Runtime() reads the CANOPY_* environment variables.
+  Runtime();
+  /// Runtime(cfg) starts from `cfg`; CANOPY_* environment variables override its fields.
+  explicit Runtime(Config cfg);
+  /// Runtime(argc, argv) also applies --canopy:* flags and strips them from argv.
+  Runtime(int& argc, char** argv, Config cfg = {});
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  /// run executes top(ctx, args...) as the root task and returns its result (or rethrows).
+  template <class F, class... A>
+  detail::task_result_t<F, A...> run(F&& top, A&&... args) {
+    using R = detail::task_result_t<F, A...>;
+    using Typed = detail::TypedFrame<R, std::decay_t<F>, std::decay_t<A>...>;
+    void* mem = ::operator new(sizeof(Typed), std::align_val_t{64});
+    auto* root = ::new (mem) Typed(std::forward<F>(top), std::forward<A>(args)...);
+    root->size_class = detail::kHeapFrame;
+    root->refs.store(detail::kHandleRef, std::memory_order_relaxed);
+    Future<R> result(root);
+    run_root(root);
+    return result.get();
+  }
+
+  /// rank is this process's rank in the job; ranks the number of ranks (1 without mpirun).
+  int rank() const;
+  int ranks() const;
+  /// workers is the number of CPU workers this rank runs.
+  int workers() const;
+  /// config is the configuration in force after env vars and flags.
+  const Config& config() const;
+
+  struct Impl;
+
+ private:
+  void run_root(detail::Frame* root);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace canopy

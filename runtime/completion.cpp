@@ -1,0 +1,201 @@
+#include "completion.hpp"
+
+#include <cxxabi.h>
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "canopy/errors.hpp"
+#include "deadlock.hpp"
+#include "frame_arena.hpp"
+#include "scheduler/scheduler.hpp"
+
+namespace canopy::rt {
+
+using detail::Frame;
+using detail::kDone;
+using detail::kPending;
+using sched::Scheduler;
+using sched::Waiter;
+
+namespace {
+
+std::string demangle(const char* name) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> out(abi::__cxa_demangle(name, nullptr, nullptr, &status), std::free);
+  return status == 0 && out ? std::string(out.get()) : std::string(name);
+}
+
+// Runs on the fiber we switched to: link the waiter into c's list unless c finished meanwhile.
+bool commit_wait(Waiter& w, void* target) {
+  auto* c = static_cast<Frame*>(target);
+  std::uintptr_t s = c->state.load(std::memory_order_acquire);
+  do {
+    if (s == kDone) return false;
+    w.next = reinterpret_cast<Waiter*>(s);
+  } while (!c->state.compare_exchange_weak(s, reinterpret_cast<std::uintptr_t>(&w), std::memory_order_acq_rel,
+                                           std::memory_order_acquire));
+  return true;
+}
+
+}  // namespace
+
+void unlink_child(Frame* parent, Frame* c) {
+  if (c->prev_sibling) c->prev_sibling->next_sibling = c->next_sibling;
+  else parent->first_child = c->next_sibling;
+  if (c->next_sibling) c->next_sibling->prev_sibling = c->prev_sibling;
+  c->prev_sibling = c->next_sibling = nullptr;
+}
+
+void join_child(Frame* me, Frame* c) {
+  unlink_child(me, c);
+  release_ref(c, detail::kJoinRef);
+}
+
+void run_body(Frame* f) {
+  f->ops->run(f);
+  if (f->first_child) {
+    std::exception_ptr child_error = join_children(f);
+    if (!f->error) f->error = child_error;  // the task's own exception wins over its children's
+  }
+}
+
+std::string task_name(const Frame* f) {
+  if (const void* fn = f->ops->function_address(f)) {
+    Dl_info info{};
+    if (dladdr(fn, &info) && info.dli_sname) return demangle(info.dli_sname);
+  }
+  return demangle(f->ops->type_name());
+}
+
+void complete(Frame* f) {
+  std::uintptr_t s = f->state.exchange(kDone, std::memory_order_acq_rel);
+  for (auto* w = reinterpret_cast<Waiter*>(s); w;) {
+    Waiter* next = w->next;  // read before resuming: a resumed waiter's record may vanish
+    Scheduler::resume(*w);
+    w = next;
+  }
+}
+
+void release_ref(Frame* f, std::uint32_t delta) {
+  // Holding every remaining reference ourselves means nobody else can touch the count: no RMW needed.
+  if (f->refs.load(std::memory_order_acquire) == delta || f->refs.fetch_sub(delta, std::memory_order_acq_rel) == delta)
+    free_frame(f);
+}
+
+void run_child_inline(Frame* me, Frame* child) {
+  detail::WorkerHot* w = Scheduler::current_hot();
+  child->worker = w;
+  w->current = child;
+  run_body(child);
+  w = Scheduler::current_hot();  // the child may have parked and come back on another worker
+  w->current = me;
+  me->worker = w;
+}
+
+void wait_done(Frame* me, Frame* c) {
+  while (c->state.load(std::memory_order_acquire) != kDone) {
+    detail::WorkerHot* w = me ? Scheduler::current_hot() : nullptr;
+    if (!w) {
+      Waiter waiter;
+      waiter.target = c;
+      Scheduler::block_thread(waiter, &commit_wait, c);
+      continue;
+    }
+    // Our own children (or c itself) at the bottom of our deque run here, on this stack; anything
+    // else stays for the worker loop and we park instead.
+    if (detail::Task* t = w->deque.pop()) {
+      auto* x = static_cast<Frame*>(t);
+      if (x == c || x->parent == me) {
+        run_child_inline(me, x);
+        complete(x);
+        continue;
+      }
+      w->deque.push(t);
+    }
+    Waiter waiter;
+    waiter.task = me;
+    waiter.target = c;
+    Scheduler::park(waiter, &commit_wait, c);
+    me->worker = Scheduler::current_hot();
+    if (waiter.deadlocked) throw DeadlockError(deadlock_report());
+  }
+}
+
+std::exception_ptr join_children(Frame* me) {
+  std::exception_ptr first;
+  while (Frame* c = me->first_child) {
+    wait_done(me, c);
+    if (c->error && !c->error_observed.exchange(true, std::memory_order_acq_rel) && !first) first = c->error;
+    join_child(me, c);
+  }
+  return first;
+}
+
+}  // namespace canopy::rt
+
+namespace canopy::detail {
+
+using rt::complete;
+
+void execute_frame(Task* t) {
+  auto* f = static_cast<Frame*>(t);
+  WorkerHot* w = sched::Scheduler::current_hot();
+  f->worker = w;
+  w->current = f;
+  rt::run_body(f);
+  sched::Scheduler::current_hot()->current = nullptr;  // back at the loop, perhaps on another worker
+  complete(f);
+}
+
+void future_get(Frame* c, void* out) {
+  WorkerHot* w = sched::Scheduler::current_hot();
+  Frame* me = w ? w->current : nullptr;
+  if (c->state.load(std::memory_order_acquire) != kDone) {
+    if (w && me && c->parent == me && w->deque.peek_bottom() == c && w->deque.pop() == c) {
+      // The fast path: our own child, not stolen. Run it here; when our handle and our join are the
+      // only references, nobody else can be waiting, so a plain store publishes completion.
+      rt::run_child_inline(me, c);
+      if (c->refs.load(std::memory_order_relaxed) == kHandleRef + kJoinRef)
+        c->state.store(kDone, std::memory_order_release);
+      else
+        complete(c);
+    } else {
+      rt::wait_done(me, c);
+    }
+  }
+  // A get() by the parent is also its join: the child leaves the list that wait_all walks, and the
+  // handle and the join are dropped together (one plain store when they are all that is left).
+  std::uint32_t mine = kHandleRef;
+  if (me && c->parent == me && (c->refs.load(std::memory_order_relaxed) & kJoinRef)) {
+    rt::unlink_child(me, c);
+    mine += kJoinRef;
+  }
+  if (c->error) {
+    c->error_observed.store(true, std::memory_order_release);
+    std::exception_ptr e = c->error;
+    rt::release_ref(c, mine);
+    std::rethrow_exception(e);
+  }
+  if (out) {
+    if ((c->refs.load(std::memory_order_acquire) >> 1) == 1) c->ops->take_result(c, out);
+    else c->ops->copy_result(c, out);
+  }
+  rt::release_ref(c, mine);
+}
+
+void future_wait(Frame* c) {
+  WorkerHot* w = sched::Scheduler::current_hot();
+  rt::wait_done(w ? w->current : nullptr, c);
+}
+
+void future_release(Frame* f) { rt::release_ref(f, kHandleRef); }
+void future_retain(Frame* f) { f->refs.fetch_add(kHandleRef, std::memory_order_relaxed); }
+
+void wait_all_children(Frame* parent) {
+  if (std::exception_ptr e = rt::join_children(parent)) std::rethrow_exception(e);
+}
+
+}  // namespace canopy::detail

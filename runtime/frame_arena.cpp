@@ -1,0 +1,96 @@
+#include "frame_arena.hpp"
+
+#include <mutex>
+#include <new>
+#include <vector>
+
+#include "scheduler/scheduler.hpp"
+
+namespace canopy::rt {
+
+namespace {
+constexpr std::size_t kSlabBytes = 64 * 1024;
+constexpr std::uint32_t kMaxCachedPerClass = 4096;  // a worker that frees more than it allocates gives back half
+constexpr std::uint32_t kRefillBatch = 64;
+
+/// Arena is process-wide: a frame may be freed by any worker of any runtime, or by a plain thread.
+struct Arena {
+  std::mutex mutex;
+  std::vector<void*> slabs;
+  void* spare[detail::kFrameClasses] = {};
+  std::uint32_t spare_count[detail::kFrameClasses] = {};
+
+  ~Arena() {
+    for (void* s : slabs) ::operator delete(s, std::align_val_t{64});
+  }
+};
+
+Arena& arena() {
+  static Arena* a = new Arena();  // never destroyed: frames may be freed during static destruction
+  return *a;
+}
+
+void push_block(void*& head, std::uint32_t& count, void* block) {
+  *static_cast<void**>(block) = head;
+  head = block;
+  ++count;
+}
+}  // namespace
+
+void free_frame(detail::Frame* f) {
+  std::uint8_t cls = f->size_class;
+  f->ops->destroy(f);
+  if (cls == detail::kHeapFrame) {
+    ::operator delete(static_cast<void*>(f), std::align_val_t{64});
+    return;
+  }
+  detail::WorkerHot* w = sched::Scheduler::current_hot();
+  if (w && w->free_count[cls] < kMaxCachedPerClass) {
+    push_block(w->free_frames[cls], w->free_count[cls], f);
+    return;
+  }
+  Arena& a = arena();
+  std::lock_guard<std::mutex> lk(a.mutex);
+  push_block(a.spare[cls], a.spare_count[cls], f);
+  if (w) {
+    // Hand back half of this worker's cache at once, so the lock is taken rarely.
+    for (std::uint32_t i = 0; i < kMaxCachedPerClass / 2; ++i) {
+      void* b = w->free_frames[cls];
+      w->free_frames[cls] = *static_cast<void**>(b);
+      --w->free_count[cls];
+      push_block(a.spare[cls], a.spare_count[cls], b);
+    }
+  }
+}
+
+}  // namespace canopy::rt
+
+namespace canopy::detail {
+
+void* refill_frames(WorkerHot* w, std::size_t cls) {
+  using rt::Arena;
+  auto& a = rt::arena();
+  const std::size_t block = (cls + 1) * kFrameGranule;
+  {
+    std::lock_guard<std::mutex> lk(a.mutex);
+    if (a.spare[cls]) {
+      for (std::uint32_t i = 0; i < rt::kRefillBatch && a.spare[cls]; ++i) {
+        void* b = a.spare[cls];
+        a.spare[cls] = *static_cast<void**>(b);
+        --a.spare_count[cls];
+        rt::push_block(w->free_frames[cls], w->free_count[cls], b);
+      }
+    } else {
+      auto* slab = static_cast<char*>(::operator new(rt::kSlabBytes, std::align_val_t{64}));
+      a.slabs.push_back(slab);
+      for (std::size_t off = 0; off + block <= rt::kSlabBytes; off += block)
+        rt::push_block(w->free_frames[cls], w->free_count[cls], slab + off);
+    }
+  }
+  void* b = w->free_frames[cls];
+  w->free_frames[cls] = *static_cast<void**>(b);
+  --w->free_count[cls];
+  return b;
+}
+
+}  // namespace canopy::detail

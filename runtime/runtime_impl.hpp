@@ -1,0 +1,22 @@
+#pragma once
+// Runtime::Impl: the configuration in force and the scheduler of this rank.
+#include <memory>
+
+#include "canopy/runtime.hpp"
+#include "scheduler/scheduler.hpp"
+
+namespace canopy {
+
+struct Runtime::Impl {
+  Config config;
+  std::unique_ptr<sched::Scheduler> scheduler;
+  int rank = 0;
+  int ranks = 1;
+};
+
+namespace rt {
+/// runtime_of is the runtime a worker belongs to.
+inline Runtime::Impl& runtime_of(const detail::WorkerHot* w) { return *static_cast<Runtime::Impl*>(w->runtime); }
+}  // namespace rt
+
+}  // namespace canopy

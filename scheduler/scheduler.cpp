@@ -1,0 +1,235 @@
+#include "scheduler.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "worker.hpp"
+
+namespace canopy::sched {
+
+Scheduler::Scheduler(SchedulerOptions opts) : opts_(std::move(opts)), topology_(Topology::discover(opts_.topology)) {
+  int n = opts_.workers > 0 ? opts_.workers : topology_.cores();
+  slots_ = topology_.place_workers(n);
+  for (int s = 0; s < topology_.sockets(); ++s) {
+    domains_.push_back(std::make_unique<Domain>());
+    domains_.back()->socket = s;
+  }
+  for (const WorkerSlot& slot : slots_) {
+    auto w = std::make_unique<Worker>();
+    w->sched = this;
+    w->index = slot.worker;
+    w->socket = slot.socket;
+    w->slot = slot;
+    w->rng = 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(slot.worker + 1);
+    w->hot.index = slot.worker;
+    w->hot.socket = slot.socket;
+    w->hot.rank = opts_.rank;
+    w->hot.sleepers = &sleepers_;
+    w->hot.runtime = opts_.runtime;
+    w->hot.scheduler = this;
+    Domain& d = *domains_[static_cast<size_t>(slot.socket)];
+    w->index_in_socket = static_cast<int>(d.workers.size());
+    d.workers.push_back(w.get());
+    workers_.push_back(std::move(w));
+  }
+  // Empty sockets (fewer workers than sockets) get no domain work; drop them from stealing.
+  for (auto& w : workers_) {
+    Worker* raw = w.get();
+    raw->thread = std::thread([this, raw] { worker_main(raw); });
+  }
+}
+
+Scheduler::~Scheduler() {
+  {
+    std::lock_guard<std::mutex> lk(sleep_mutex_);
+    stopping_.store(true, std::memory_order_release);
+    for (auto& w : workers_) {
+      w->notified = true;
+      w->wake_cv.notify_one();
+    }
+    sleeping_.clear();
+  }
+  for (auto& w : workers_) w->thread.join();
+}
+
+void Scheduler::submit(detail::Task* t, int socket) {
+  if (socket < 0 || socket >= sockets()) socket = 0;
+  Domain& d = *domains_[static_cast<size_t>(socket)];
+  {
+    std::lock_guard<std::mutex> lk(d.mutex);
+    d.submitted.push_back(t);
+    d.submitted_count.fetch_add(1, std::memory_order_release);
+  }
+  wake_one(socket);
+}
+
+// ---- parking -------------------------------------------------------------------------------
+
+namespace {
+struct ParkRequest {
+  Waiter* waiter;
+  bool (*commit)(Waiter&, void*);
+  void* arg;
+};
+
+// Runs on the fiber we switched to, once the parked fiber's stack is quiet.
+void commit_park(Fiber* left, void* arg) {
+  auto* req = static_cast<ParkRequest*>(arg);
+  Waiter& w = *req->waiter;
+  (void)left;
+  if (!req->commit(w, req->arg)) Scheduler::resume(w);
+}
+}  // namespace
+
+void Scheduler::park(Waiter& w, bool (*commit)(Waiter&, void*), void* arg) {
+  Worker* me = current();
+  Scheduler* s = me->sched;
+  Fiber* from = me->fiber;
+  from->parked_task = me->hot.current;
+  from->home_socket = me->socket;
+  w.fiber = from;
+  w.scheduler = s;
+  s->register_parked(w);
+  me->count(me->parks);
+  Fiber* to = s->take_ready(me, false);
+  if (!to) to = s->take_fiber(me);
+  me->fiber = to;
+  me->hot.current = static_cast<detail::Frame*>(to->parked_task);
+  ParkRequest req{&w, commit, arg};
+  switch_fiber(from, to, &commit_park, &req);
+  // Resumed, perhaps on another worker, which has already restored hot.current for us.
+}
+
+void Scheduler::block_thread(Waiter& w, bool (*commit)(Waiter&, void*), void* arg) {
+  w.fiber = nullptr;
+  if (!commit(w, arg)) return;
+  std::unique_lock<std::mutex> lk(w.thread_mutex);
+  w.thread_cv.wait(lk, [&] { return w.thread_woken; });
+}
+
+void Scheduler::resume(Waiter& w) {
+  if (!w.fiber) {
+    std::lock_guard<std::mutex> lk(w.thread_mutex);
+    w.thread_woken = true;
+    w.thread_cv.notify_one();
+    return;
+  }
+  Scheduler* s = w.scheduler;
+  Fiber* f = w.fiber;
+  s->unregister_parked(w);  // after this `w` may vanish as soon as its fiber runs
+  s->push_ready(f, true);
+}
+
+void Scheduler::push_ready(Fiber* f, bool wake) {
+  Domain& d = *domains_[static_cast<size_t>(f->home_socket)];
+  {
+    std::lock_guard<std::mutex> lk(d.mutex);
+    d.ready.push_back(f);
+    d.ready_count.fetch_add(1, std::memory_order_release);
+  }
+  if (wake) wake_one(f->home_socket);
+}
+
+void Scheduler::register_parked(Waiter& w) {
+  std::lock_guard<std::mutex> lk(parked_mutex_);
+  w.reg_prev = nullptr;
+  w.reg_next = parked_head_;
+  if (parked_head_) parked_head_->reg_prev = &w;
+  parked_head_ = &w;
+  parked_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Scheduler::unregister_parked(Waiter& w) {
+  std::lock_guard<std::mutex> lk(parked_mutex_);
+  if (w.reg_prev) w.reg_prev->reg_next = w.reg_next;
+  else parked_head_ = w.reg_next;
+  if (w.reg_next) w.reg_next->reg_prev = w.reg_prev;
+  parked_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+// ---- sleeping, waking, deadlock ----------------------------------------------------------------
+
+void Scheduler::wake_one(int prefer_socket) {
+  std::lock_guard<std::mutex> lk(sleep_mutex_);
+  if (sleeping_.empty()) return;
+  auto it = std::find_if(sleeping_.begin(), sleeping_.end(), [&](Worker* w) { return w->socket == prefer_socket; });
+  if (it == sleeping_.end()) it = sleeping_.begin();
+  Worker* w = *it;
+  sleeping_.erase(it);
+  sleepers_.fetch_sub(1, std::memory_order_relaxed);
+  w->notified = true;
+  w->wake_cv.notify_one();
+}
+
+bool Scheduler::work_visible() const {
+  for (auto& d : domains_)
+    if (d->submitted_count.load(std::memory_order_acquire) > 0 || d->ready_count.load(std::memory_order_acquire) > 0)
+      return true;
+  for (auto& w : workers_)
+    if (w->hot.deque.size_hint() > 0) return true;
+  return false;
+}
+
+bool Scheduler::sleep(Worker* w, int timeout_us) {
+  std::unique_lock<std::mutex> lk(sleep_mutex_);
+  if (stopping()) return false;
+  w->notified = false;
+  sleeping_.push_back(w);
+  sleepers_.fetch_add(1, std::memory_order_seq_cst);
+  auto leave = [&] {
+    if (!w->notified) {
+      sleeping_.erase(std::find(sleeping_.begin(), sleeping_.end(), w));
+      sleepers_.fetch_sub(1, std::memory_order_relaxed);
+    }
+  };
+  if (work_visible()) {
+    leave();
+    return true;
+  }
+  if (sleepers_.load(std::memory_order_relaxed) == workers() && parked_.load(std::memory_order_relaxed) > 0 &&
+      external_.load(std::memory_order_relaxed) == 0) {
+    leave();
+    detect_deadlock(lk);
+    return true;
+  }
+  w->wake_cv.wait_for(lk, std::chrono::microseconds(timeout_us), [&] { return w->notified || stopping(); });
+  leave();
+  return w->notified;
+}
+
+void Scheduler::detect_deadlock(std::unique_lock<std::mutex>& held) {
+  // Every other worker sleeps and this one holds the sleep lock: no task runs anywhere, so the parked
+  // waiters can never be resumed by a completion. Hand them to the runtime, then resume them.
+  std::vector<Waiter*> stuck;
+  {
+    std::lock_guard<std::mutex> lk(parked_mutex_);
+    for (Waiter* w = parked_head_; w; w = w->reg_next) stuck.push_back(w);
+  }
+  if (stuck.empty() || !opts_.on_deadlock) return;
+  for (Waiter* w : stuck) w->deadlocked = true;
+  opts_.on_deadlock(stuck);
+  for (Waiter* w : stuck) {
+    Fiber* f = w->fiber;
+    unregister_parked(*w);
+    push_ready(f, false);
+  }
+  for (Worker* w : sleeping_) {
+    w->notified = true;
+    w->wake_cv.notify_one();
+  }
+  sleepers_.fetch_sub(static_cast<int>(sleeping_.size()), std::memory_order_relaxed);
+  sleeping_.clear();
+  (void)held;
+}
+
+WorkerStats Scheduler::stats(int worker) const {
+  const Worker& w = *workers_.at(static_cast<size_t>(worker));
+  return WorkerStats{w.executed.load(std::memory_order_relaxed), w.steals_local.load(std::memory_order_relaxed),
+                     w.steals_remote.load(std::memory_order_relaxed), w.parks.load(std::memory_order_relaxed), w.socket};
+}
+
+}  // namespace canopy::sched
+
+namespace canopy::detail {
+void wake_sleeper(WorkerHot* w) { static_cast<sched::Scheduler*>(w->scheduler)->wake_one(w->socket); }
+}  // namespace canopy::detail

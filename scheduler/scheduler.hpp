@@ -1,0 +1,134 @@
+#pragma once
+// Scheduler: one work-stealing domain per socket, one pinned worker thread per core, fibers that park
+// and resume. It runs erased detail::Task records and knows nothing of frames, futures or regions.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "canopy/detail/worker_hot.hpp"
+#include "fiber.hpp"
+#include "topology.hpp"
+
+namespace canopy::sched {
+
+class Scheduler;
+
+/// Waiter is a parked fiber (or a blocked non-worker thread) waiting for something to resume it.
+/// It lives on the waiting stack; whoever it waits on links it through `next`.
+struct Waiter {
+  Waiter* next = nullptr;
+  Fiber* fiber = nullptr;         // nullptr: a blocked thread
+  Scheduler* scheduler = nullptr;
+  void* task = nullptr;           // the waiting task (for messages)
+  void* target = nullptr;         // what it waits on (for messages and deadlock recovery)
+  bool deadlocked = false;        // resumed by the deadlock detector, not by completion
+  Waiter* reg_prev = nullptr;     // the scheduler's registry of parked waiters
+  Waiter* reg_next = nullptr;
+  // A blocked thread sleeps on these; notify happens under the mutex so the waiter may vanish after.
+  std::mutex thread_mutex;
+  std::condition_variable thread_cv;
+  bool thread_woken = false;
+};
+
+/// SchedulerOptions: how many workers, where, with what stacks, and what to do on a deadlock.
+struct SchedulerOptions {
+  int workers = 0;                 // 0 = one per core
+  std::size_t stack_size = 8u << 20;
+  bool pin = true;
+  std::string topology;            // synthetic description / XML; empty = this machine
+  int rank = 0;
+  void* runtime = nullptr;         // copied into every WorkerHot
+  /// on_deadlock runs with every worker asleep; it must detach the waiters from what they wait on.
+  std::function<void(std::vector<Waiter*>&)> on_deadlock;
+};
+
+/// WorkerStats counts what one worker did; read them when the workers are quiet.
+struct WorkerStats {
+  std::uint64_t executed = 0;
+  std::uint64_t steals_local = 0;
+  std::uint64_t steals_remote = 0;
+  std::uint64_t parks = 0;
+  int socket = 0;
+};
+
+struct Worker;
+
+class Scheduler {
+ public:
+  explicit Scheduler(SchedulerOptions opts);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  int workers() const { return static_cast<int>(workers_.size()); }
+  int sockets() const { return static_cast<int>(domains_.size()); }
+  const Topology& topology() const { return topology_; }
+  const std::vector<WorkerSlot>& placement() const { return slots_; }
+
+  /// submit queues a task on a socket's shared queue (from any thread); socket -1 = socket 0.
+  void submit(detail::Task* t, int socket);
+  /// park suspends the calling task's fiber; on the next fiber commit(waiter, arg) registers the waiter
+  /// with what it waits on, and a false return resumes it at once. Returns once resumed.
+  static void park(Waiter& w, bool (*commit)(Waiter&, void*), void* arg);
+  /// block_thread is park for a non-worker thread: registers with commit and sleeps until resumed.
+  static void block_thread(Waiter& w, bool (*commit)(Waiter&, void*), void* arg);
+  /// resume makes a parked waiter runnable again (any thread); each waiter is resumed once.
+  static void resume(Waiter& w);
+
+  /// current is the worker of the calling thread, nullptr on other threads.
+  static Worker* current();
+  static detail::WorkerHot* current_hot();
+
+  WorkerStats stats(int worker) const;
+  /// external_begin/external_end bracket work finishing outside the workers (it keeps deadlock
+  /// detection from firing while, say, a GPU stream or a remote rank still owes a completion).
+  void external_begin() { external_.fetch_add(1, std::memory_order_relaxed); }
+  void external_end() { external_.fetch_sub(1, std::memory_order_relaxed); }
+
+  // Used by the worker loop (scheduler/worker_loop.cpp).
+  struct Domain;
+  void worker_main(Worker* w);
+  static void loop_entry();
+  detail::Task* find_work(Worker* w, bool cross_socket);
+  Fiber* take_ready(Worker* w, bool cross_socket);
+  void run_ready(Worker* w, Fiber* ready);
+  Fiber* take_fiber(Worker* w);
+  void idle(Worker* w);
+  void push_ready(Fiber* f, bool wake);
+  void wake_one(int prefer_socket);
+  bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+
+ private:
+  bool work_visible() const;
+  bool sleep(Worker* w, int timeout_us);
+  void detect_deadlock(std::unique_lock<std::mutex>& held);
+  void register_parked(Waiter& w);
+  void unregister_parked(Waiter& w);
+
+  SchedulerOptions opts_;
+  Topology topology_;
+  std::vector<WorkerSlot> slots_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::unique_ptr<Domain>> domains_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> external_{0};
+
+  std::mutex sleep_mutex_;           // guards the sleeping list and the notified flags
+  std::vector<Worker*> sleeping_;
+  std::atomic<int> sleepers_{0};
+
+  std::mutex parked_mutex_;          // guards the registry of parked waiters
+  Waiter* parked_head_ = nullptr;
+  std::atomic<int> parked_{0};
+
+  std::mutex fibers_mutex_;          // every fiber made, freed with the scheduler
+  std::vector<std::unique_ptr<Fiber>> all_fibers_;
+};
+
+}  // namespace canopy::sched

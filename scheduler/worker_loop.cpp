@@ -1,0 +1,175 @@
+// The worker loop: run resumed fibers first, then own tasks (LIFO), then submitted and stolen ones
+// (own socket first, other sockets less often), then spin briefly and sleep.
+#include <immintrin.h>
+
+#include "worker.hpp"
+
+namespace canopy::sched {
+
+namespace {
+thread_local Worker* tls_worker __attribute__((tls_model("initial-exec"))) = nullptr;
+
+constexpr int kSpinRounds = 64;        // steal rounds before a worker sleeps
+constexpr int kCrossSocketEvery = 4;   // one round in four also looks at other sockets
+constexpr int kFirstSleepUs = 1000;    // sleeps start short and double: a lost wake-up costs little
+constexpr int kLongestSleepUs = 50000;
+
+void recycle_fiber(Fiber* left, void*) {
+  Worker* w = tls_worker;
+  left->next_free = w->free_fibers;
+  w->free_fibers = left;
+  ++w->free_fiber_count;
+}
+}  // namespace
+
+// Fibers migrate between threads: never let the compiler reuse a TLS address across a switch.
+__attribute__((noinline)) Worker* Scheduler::current() {
+  asm volatile("" ::: "memory");
+  return tls_worker;
+}
+__attribute__((noinline)) detail::WorkerHot* Scheduler::current_hot() {
+  asm volatile("" ::: "memory");
+  Worker* w = tls_worker;
+  return w ? &w->hot : nullptr;
+}
+
+void Scheduler::worker_main(Worker* w) {
+  tls_worker = w;
+  if (opts_.pin) topology_.bind_current_thread(w->slot);
+  install_overflow_handler();
+  adopt_thread(&w->thread_fiber);
+  set_current_fiber(&w->thread_fiber);
+  Fiber* first = take_fiber(w);
+  w->fiber = first;
+  switch_fiber(&w->thread_fiber, first, nullptr, nullptr);
+  // Back on the thread's own stack: the scheduler is stopping.
+  set_current_fiber(nullptr);
+  tls_worker = nullptr;
+}
+
+Fiber* Scheduler::take_fiber(Worker* w) {
+  if (Fiber* f = w->free_fibers) {
+    w->free_fibers = f->next_free;
+    --w->free_fiber_count;
+    f->parked_task = nullptr;
+    return f;
+  }
+  auto owned = std::make_unique<Fiber>();
+  owned->stack = Stack(opts_.stack_size);
+  make_fiber(owned.get(), &Scheduler::loop_entry);
+  Fiber* f = owned.get();
+  std::lock_guard<std::mutex> lk(fibers_mutex_);
+  all_fibers_.push_back(std::move(owned));
+  return f;
+}
+
+Fiber* Scheduler::take_ready(Worker* w, bool cross_socket) {
+  int n = sockets();
+  for (int k = 0; k < (cross_socket ? n : 1); ++k) {
+    Domain& d = *domains_[static_cast<size_t>((w->socket + k) % n)];
+    if (d.ready_count.load(std::memory_order_relaxed) == 0) continue;
+    std::lock_guard<std::mutex> lk(d.mutex);
+    if (d.ready.empty()) continue;
+    Fiber* f = d.ready.front();
+    d.ready.pop_front();
+    d.ready_count.fetch_sub(1, std::memory_order_relaxed);
+    return f;
+  }
+  return nullptr;
+}
+
+detail::Task* Scheduler::find_work(Worker* w, bool cross_socket) {
+  const int n = sockets();
+  for (int k = 0; k < (cross_socket ? n : 1); ++k) {
+    Domain& d = *domains_[static_cast<size_t>((w->socket + k) % n)];
+    if (d.submitted_count.load(std::memory_order_relaxed) > 0) {
+      std::lock_guard<std::mutex> lk(d.mutex);
+      if (!d.submitted.empty()) {
+        detail::Task* t = d.submitted.front();
+        d.submitted.pop_front();
+        d.submitted_count.fetch_sub(1, std::memory_order_relaxed);
+        return t;
+      }
+    }
+    const size_t m = d.workers.size();
+    if (m == 0) continue;
+    // Own socket: try every worker once. Other sockets: one random victim each (stealing there
+    // costs cross-socket traffic, so it is tried less, and only in some rounds).
+    const size_t tries = k == 0 ? m : 1;
+    size_t start = w->next_random() % m;
+    for (size_t i = 0; i < tries; ++i) {
+      Worker* v = d.workers[(start + i) % m];
+      if (v == w) continue;
+      detail::Task* t = nullptr;
+      auto r = v->hot.deque.steal(t);
+      if (r == detail::WsDeque::Steal::lost_race) r = v->hot.deque.steal(t);
+      if (r == detail::WsDeque::Steal::success) {
+        w->count(k == 0 ? w->steals_local : w->steals_remote);
+        // The victim may hold more: make sure another sleeper comes to help.
+        if (v->hot.deque.size_hint() > 0 && sleepers_.load(std::memory_order_relaxed) > 0) wake_one(w->socket);
+        return t;
+      }
+    }
+  }
+  return nullptr;
+}
+
+void Scheduler::loop_entry() {
+  for (;;) {
+    Worker* w = current();
+    Scheduler* s = w->sched;
+    if (s->stopping()) {
+      Fiber* f = w->fiber;
+      w->fiber = &w->thread_fiber;
+      switch_fiber(f, &w->thread_fiber, nullptr, nullptr);  // never comes back
+    }
+    if (Fiber* ready = s->take_ready(w, false)) {
+      s->run_ready(w, ready);
+      continue;
+    }
+    detail::Task* t = w->hot.deque.pop();
+    if (!t) t = s->find_work(w, false);
+    if (t) {
+      w->count(w->executed);
+      t->execute(t);
+      continue;
+    }
+    s->idle(w);
+  }
+}
+
+void Scheduler::idle(Worker* w) {
+  for (int round = 0; round < kSpinRounds; ++round) {
+    bool cross = round % kCrossSocketEvery == kCrossSocketEvery - 1;
+    if (stopping()) return;
+    if (domains_[static_cast<size_t>(w->socket)]->ready_count.load(std::memory_order_relaxed) > 0) return;
+    if (cross) {
+      if (Fiber* ready = take_ready(w, true)) {
+        run_ready(w, ready);
+        return;
+      }
+    }
+    if (detail::Task* t = find_work(w, cross)) {
+      w->count(w->executed);
+      t->execute(t);
+      return;
+    }
+    for (int i = 0; i < (round < 16 ? 16 : 128); ++i) _mm_pause();
+  }
+  int timeout = kFirstSleepUs;
+  while (!stopping()) {
+    if (sleep(w, timeout)) return;
+    if (work_visible()) return;
+    timeout = std::min(timeout * 2, kLongestSleepUs);
+  }
+}
+
+void Scheduler::run_ready(Worker* w, Fiber* ready) {
+  // Called at the top of the loop: this fiber's stack holds no task, so it goes back to the pool.
+  Fiber* self = w->fiber;
+  w->fiber = ready;
+  w->hot.current = static_cast<detail::Frame*>(ready->parked_task);
+  switch_fiber(self, ready, &recycle_fiber, nullptr);
+}
+
+}  // namespace canopy::sched

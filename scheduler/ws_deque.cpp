@@ -1,0 +1,46 @@
+#include "canopy/detail/ws_deque.hpp"
+
+#include <cstdlib>
+#include <new>
+
+namespace canopy::detail {
+
+namespace {
+constexpr std::int64_t kInitialCapacity = 256;
+
+WsDeque::Array* make_array(std::int64_t capacity, WsDeque::Array* previous) {
+  std::size_t bytes = sizeof(WsDeque::Array) + sizeof(std::atomic<Task*>) * static_cast<std::size_t>(capacity - 1);
+  void* mem = std::malloc(bytes);
+  if (!mem) throw std::bad_alloc();
+  auto* a = static_cast<WsDeque::Array*>(mem);
+  a->capacity = capacity;
+  a->previous = previous;
+  for (std::int64_t i = 0; i < capacity; ++i) ::new (&a->slots[i]) std::atomic<Task*>(nullptr);
+  return a;
+}
+}  // namespace
+
+WsDeque::WsDeque() {
+  owner_array_ = make_array(kInitialCapacity, nullptr);
+  array_.store(owner_array_, std::memory_order_relaxed);
+}
+
+WsDeque::~WsDeque() {
+  for (Array* a = owner_array_; a;) {
+    Array* prev = a->previous;
+    std::free(a);
+    a = prev;
+  }
+}
+
+WsDeque::Array* WsDeque::grow(std::int64_t bottom, std::int64_t top) {
+  Array* old = owner_array_;
+  Array* bigger = make_array(old->capacity * 2, old);
+  for (std::int64_t i = top; i < bottom; ++i)
+    bigger->at(i).store(old->at(i).load(std::memory_order_relaxed), std::memory_order_relaxed);
+  owner_array_ = bigger;
+  array_.store(bigger, std::memory_order_release);
+  return bigger;
+}
+
+}  // namespace canopy::detail
