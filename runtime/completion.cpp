@@ -11,6 +11,7 @@
 #include "deadlock.hpp"
 #include "frame_arena.hpp"
 #include "scheduler/scheduler.hpp"
+#include "trace.hpp"
 
 namespace canopy::rt {
 
@@ -55,7 +56,13 @@ void join_child(Frame* me, Frame* c) {
 }
 
 void run_body(Frame* f) {
-  f->ops->run(f);
+  if (f->worker->trace) [[unlikely]] {
+    std::int64_t start = trace_clock_ns();
+    f->ops->run(f);
+    record_slice(f->worker, f, start);
+  } else {
+    f->ops->run(f);
+  }
   if (f->first_child) {
     std::exception_ptr child_error = join_children(f);
     if (!f->error) f->error = child_error;  // the task's own exception wins over its children's

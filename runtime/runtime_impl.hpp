@@ -4,12 +4,14 @@
 
 #include "canopy/runtime.hpp"
 #include "scheduler/scheduler.hpp"
+#include "trace.hpp"
 
 namespace canopy {
 
 struct Runtime::Impl {
   Config config;
   std::unique_ptr<sched::Scheduler> scheduler;
+  std::unique_ptr<rt::Tracer> tracer;  // set when Config::trace_path is
   int rank = 0;
   int ranks = 1;
 };

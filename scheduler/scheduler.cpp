@@ -222,6 +222,8 @@ void Scheduler::detect_deadlock(std::unique_lock<std::mutex>& held) {
   (void)held;
 }
 
+void Scheduler::set_trace_buffer(int worker, void* buffer) { workers_.at(static_cast<size_t>(worker))->hot.trace = buffer; }
+
 WorkerStats Scheduler::stats(int worker) const {
   const Worker& w = *workers_.at(static_cast<size_t>(worker));
   return WorkerStats{w.executed.load(std::memory_order_relaxed), w.steals_local.load(std::memory_order_relaxed),

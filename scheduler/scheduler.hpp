@@ -86,6 +86,8 @@ class Scheduler {
   static detail::WorkerHot* current_hot();
 
   WorkerStats stats(int worker) const;
+  /// set_trace_buffer gives a worker its trace buffer; call before submitting the first task.
+  void set_trace_buffer(int worker, void* buffer);
   /// external_begin/external_end bracket work finishing outside the workers (it keeps deadlock
   /// detection from firing while, say, a GPU stream or a remote rank still owes a completion).
   void external_begin() { external_.fetch_add(1, std::memory_order_relaxed); }

@@ -11,8 +11,8 @@ inline double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// Busy-wait hint for the spin loops of the park benchmark.
-inline void cpu_relax() {
+// Busy-wait hint for spin loops (not "cpu_relax": Boost.Fiber defines a macro of that name).
+inline void spin_pause() {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
 #endif

@@ -78,17 +78,21 @@ bool run_benchmarks(const Options& o, std::vector<Block>& blocks) {
       std::vector<Backend*> active;  // parallel to b.results
       for (auto& [r, be] : backends) {
         if (!supports(s, r, w)) continue;
-        b.results.push_back(RuntimeResult{r, {}, {}});
+        b.results.push_back(RuntimeResult{r, {}, {}, {}});
         active.push_back(be.get());
         if (!be) {
           b.results.back().error = "setup failed: " + setup_error[r];
           loud_error(b, r, b.results.back().error);
+        } else if (auto why = skip_reason(s, r, b.input)) {
+          b.results.back().skipped = *why;
+          active.back() = nullptr;
         }
       }
       if (b.results.empty()) continue;
       std::cerr << "[canopy-bench] " << name(s) << " " << b.input.label << ", " << w << " worker(s): warm-up";
       for (std::size_t i = 0; i < active.size(); ++i) {
-        if (active[i] && b.results[i].error.empty()) run_checked(*active[i], b, b.results[i], false);
+        if (!active[i] || !b.results[i].error.empty()) continue;
+        run_checked(*active[i], b, b.results[i], false);
         std::this_thread::sleep_for(settle);
       }
       for (int rep = 0; rep < o.repeat; ++rep) {
@@ -102,7 +106,7 @@ bool run_benchmarks(const Options& o, std::vector<Block>& blocks) {
       std::cerr << "\n";
       for (const RuntimeResult& r : b.results) {
         if (!r.error.empty()) all_ok = false;
-        else if (w == 1) one_worker[speedup_key(b, r.runtime)] = summarize(r.samples).median;
+        else if (w == 1 && r.skipped.empty()) one_worker[speedup_key(b, r.runtime)] = summarize(r.samples).median;
       }
       print_block(b, one_worker);
       std::cout.flush();

@@ -110,7 +110,7 @@ int serve_boost_fiber(int workers) {
       ++g.epoch;
     }
     g.cv.notify_all();
-    while (g.arrived.load(std::memory_order_acquire) < workers - 1) cpu_relax();
+    while (g.arrived.load(std::memory_order_acquire) < workers - 1) spin_pause();
 
     std::string reply;
     try {

@@ -31,7 +31,7 @@ int run_on_big_stack(const std::function<int()>& fn) {
     const std::function<int()>* fn;
     int rc = 1;
     std::exception_ptr error;
-  } call{&fn};
+  } call{&fn, 1, nullptr};
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, std::size_t{1} << 30);

@@ -56,8 +56,9 @@ void print_park(const Block& b) {
   const std::vector<int> w = {13, 14, 11, 11, 16, 15, 9, 9};
   print_row({"runtime", "ns/iter park", "min", "max", "ns/iter spin", "park+resume ns", "stolen", "parked"}, w);
   for (const RuntimeResult& r : b.results) {
-    if (!r.error.empty()) {
-      print_row({std::string(name(r.runtime)), "FAILED", "", "", "", "", "", ""}, w);
+    if (!r.error.empty() || !r.skipped.empty()) {
+      std::cout << std::string(name(r.runtime)) << (r.error.empty() ? "  skipped: " + r.skipped : "  FAILED")
+                << "\n";
       continue;
     }
     Summary s = summarize(r.samples);
@@ -109,7 +110,8 @@ void print_block(const Block& b, const std::map<std::string, double>& one_worker
 
   double serial = std::numeric_limits<double>::quiet_NaN();
   for (const RuntimeResult& r : b.results)
-    if (r.runtime == RuntimeId::serial && r.error.empty()) serial = summarize(r.samples).median;
+    if (r.runtime == RuntimeId::serial && r.error.empty() && !r.samples.empty())
+      serial = summarize(r.samples).median;
   const double tasks = static_cast<double>(b.ref.tasks);
 
   const std::vector<int> w = {13, 11, 10, 10, 11, 12, 10, 12, 8};
@@ -117,14 +119,15 @@ void print_block(const Block& b, const std::map<std::string, double>& one_worker
              "vs 1w"},
             w);
   for (const RuntimeResult& r : b.results) {
-    if (!r.error.empty()) {
-      print_row({std::string(name(r.runtime)), "FAILED", "", "", "", "", "", "", ""}, w);
+    if (!r.error.empty() || !r.skipped.empty()) {
+      std::cout << std::string(name(r.runtime)) << (r.error.empty() ? "  skipped: " + r.skipped : "  FAILED")
+                << "\n";
       continue;
     }
     Summary s = summarize(r.samples);
     double best_peer = std::numeric_limits<double>::infinity();
     for (const RuntimeResult& o : b.results)
-      if (o.runtime != r.runtime && o.runtime != RuntimeId::serial && o.error.empty())
+      if (o.runtime != r.runtime && o.runtime != RuntimeId::serial && o.error.empty() && !o.samples.empty())
         best_peer = std::min(best_peer, summarize(o.samples).median);
     auto it = one_worker.find(speedup_key(b, r.runtime));
     bool parallel = r.runtime != RuntimeId::serial;
@@ -188,6 +191,7 @@ bool write_json(const std::string& path, const RunInfo& info, const std::vector<
       Summary s = summarize(r.samples);
       f << (ri ? "," : "") << "\n      {\"runtime\": " << json_str(name(r.runtime))
         << ", \"ok\": " << (r.error.empty() ? "true" : "false") << ", \"error\": " << json_str(r.error)
+        << ", \"skipped\": " << json_str(r.skipped)
         << ", \"median_s\": " << json_num(s.valid ? s.median : NAN)
         << ", \"min_s\": " << json_num(s.valid ? s.min : NAN)
         << ", \"max_s\": " << json_num(s.valid ? s.max : NAN) << ",\n       \"samples\": [";

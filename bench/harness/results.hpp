@@ -15,6 +15,7 @@ struct RuntimeResult {
   RuntimeId runtime;
   std::vector<Sample> samples;  // timed runs only, in run order
   std::string error;            // non-empty: a wrong answer or an exception; no more runs
+  std::string skipped;          // non-empty: not run on this input, and why
 };
 
 // One table: a suite on one input with one worker count, every participating runtime.

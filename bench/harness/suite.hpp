@@ -29,6 +29,13 @@ std::optional<RuntimeId> parse_runtime(std::string_view s);
 // a second worker to steal the child, so it runs only with 2 or more.
 bool supports(SuiteId s, RuntimeId r, int workers);
 
+inline constexpr int kBoostFiberMaxFib = 27;
+
+struct Input;
+// Why `r` cannot run suite `s` on this input although it has a version of it (shown in the table
+// instead of figures), or nullopt.
+std::optional<std::string> skip_reason(SuiteId s, RuntimeId r, const Input& in);
+
 struct Input {
   std::int64_t n = 0;                 // fib: n; nqueens: board size; park: iterations
   const uts::Params* tree = nullptr;  // uts suites

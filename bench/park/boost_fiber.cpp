@@ -33,7 +33,7 @@ bool pass(int iterations, bool spin, ParkResult* r, double* seconds) {
     r->stolen += s.child_thread != std::this_thread::get_id();
     s.go.store(true, std::memory_order_release);
     if (spin) {
-      while (!s.done.load(std::memory_order_acquire)) cpu_relax();
+      while (!s.done.load(std::memory_order_acquire)) spin_pause();
     } else {
       r->parked += !s.done.load(std::memory_order_acquire);
     }

@@ -30,7 +30,7 @@ bool pass(canopy::Context& ctx, int iterations, bool spin, ParkResult* r, double
     r->stolen += s.child_thread != std::this_thread::get_id();
     s.go.store(true, std::memory_order_release);
     if (spin) {
-      while (!f.ready()) cpu_relax();
+      while (!f.ready()) spin_pause();
     } else {
       r->parked += !f.ready();
     }

@@ -24,7 +24,7 @@ inline bool spin_until(const std::atomic<bool>& flag) {
   auto deadline = Clock::now() + std::chrono::seconds(5);
   for (unsigned i = 1;; ++i) {
     if (flag.load(std::memory_order_acquire)) return true;
-    cpu_relax();
+    spin_pause();
     if (i % 4096 == 0 && Clock::now() > deadline) return false;
   }
 }

@@ -3,6 +3,8 @@
 #include <memory>
 #include <new>
 #include <utility>
+#include <vector>
+#include <cstdint>
 
 #include "canopy/config.hpp"
 #include "canopy/detail/frame.hpp"
@@ -10,6 +12,16 @@
 #include "canopy/future.hpp"
 
 namespace canopy {
+
+/// WorkerStats is what one worker did since the runtime started (read it between runs).
+struct WorkerStats {
+  int worker = 0;
+  int socket = 0;
+  std::uint64_t tasks = 0;          ///< tasks taken from a deque or queue and run (not inline gets)
+  std::uint64_t steals_local = 0;   ///< tasks stolen from workers of the same socket
+  std::uint64_t steals_remote = 0;  ///< tasks stolen from workers of other sockets
+  std::uint64_t parks = 0;          ///< times a task on this worker parked its fiber
+};
 
 /// Runtime owns this rank's workers; one run() at a time executes a root task on them.
 class CANOPY_EXPORT Runtime {
@@ -45,6 +57,8 @@ class CANOPY_EXPORT Runtime {
   int workers() const;
   /// config is the configuration in force after env vars and flags.
   const Config& config() const;
+  /// worker_stats counts, per worker, the tasks it ran, its steals (own socket / others) and parks.
+  std::vector<WorkerStats> worker_stats() const;
 
   struct Impl;
 

@@ -30,6 +30,7 @@ struct WorkerHot {
   const std::atomic<int>* sleepers = nullptr;  // the scheduler's count of sleeping workers
   void* runtime = nullptr;                 // the runtime that owns this worker (opaque here)
   void* scheduler = nullptr;               // its scheduler (opaque here)
+  void* trace = nullptr;                   // this worker's trace buffer; nullptr when tracing is off
   Frame* current = nullptr;                // innermost task running on this worker
   std::uint64_t next_task_id = 0;
   int index = 0;
