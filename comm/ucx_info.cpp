@@ -5,6 +5,7 @@
 #include <uct/api/uct.h>
 
 #include <memory>
+#include <string>
 
 namespace canopy::comm {
 
@@ -47,6 +48,8 @@ void list_md(uct_component_h component, const char* component_name, const char* 
 }
 
 }  // namespace
+
+std::string ucx_api_version() { return std::to_string(UCP_API_MAJOR) + "." + std::to_string(UCP_API_MINOR); }
 
 UcxInventory ucx_inventory() {
   UcxInventory inv;

@@ -22,6 +22,9 @@ struct UcxInventory {
   std::string error;
 };
 
+/// ucx_api_version is the UCP API version of the headers Canopy was built with, e.g. "1.13".
+std::string ucx_api_version();
+
 /// ucx_inventory asks UCT for its components, opens each memory domain and lists its transports.
 /// It opens no UCP context or worker, so it is cheap and safe to call before (or without) a Runtime.
 UcxInventory ucx_inventory();

@@ -161,7 +161,7 @@ void future_get(Frame* c, void* out) {
   WorkerHot* w = sched::Scheduler::current_hot();
   Frame* me = w ? w->current : nullptr;
   if (c->state.load(std::memory_order_acquire) != kDone) {
-    if (w && me && c->parent == me && w->deque.peek_bottom() == c && w->deque.pop() == c) {
+    if (w && me && c->parent == me && w->deque.peek_tail() == c && w->deque.pop() == c) {
       // The fast path: our own child, not stolen. Run it here; when our handle and our join are the
       // only references, nobody else can be waiting, so a plain store publishes completion.
       rt::run_child_inline(me, c);

@@ -33,14 +33,32 @@ WsDeque::~WsDeque() {
   }
 }
 
-WsDeque::Array* WsDeque::grow(std::int64_t bottom, std::int64_t top) {
+WsDeque::Array* WsDeque::grow(std::int64_t tail, std::int64_t head) {
   Array* old = owner_array_;
   Array* bigger = make_array(old->capacity * 2, old);
-  for (std::int64_t i = top; i < bottom; ++i)
+  for (std::int64_t i = head; i < tail; ++i)
     bigger->at(i).store(old->at(i).load(std::memory_order_relaxed), std::memory_order_relaxed);
   owner_array_ = bigger;
   array_.store(bigger, std::memory_order_release);
   return bigger;
+}
+
+Task* WsDeque::pop_contended(std::int64_t tail) {
+  // The fast path saw head > tail: the deque was empty, or a thief is taking the last task. Undo the
+  // decrement, then decide again while no thief can move head.
+  tail_.store(tail + 1, std::memory_order_relaxed);
+  while (lock_.exchange(true, std::memory_order_acquire)) {
+    while (lock_.load(std::memory_order_relaxed)) __builtin_ia32_pause();
+  }
+  Task* x = nullptr;
+  std::int64_t head = head_.load(std::memory_order_relaxed);
+  if (head <= tail) {
+    tail_.store(tail, std::memory_order_relaxed);
+    x = owner_array_->at(tail).load(std::memory_order_relaxed);
+  }
+  head_cache_ = head;
+  lock_.store(false, std::memory_order_release);
+  return x;
 }
 
 }  // namespace canopy::detail

@@ -54,8 +54,8 @@ bool supports(SuiteId s, RuntimeId r, int workers) {
 
 std::optional<std::string> skip_reason(SuiteId s, RuntimeId r, const Input& in) {
   // Boost.Fiber frees a finished fiber only when its thread's dispatcher runs, i.e. when the ready
-  // queue runs dry, which fib's never does: memory grows by ~10 KiB per spawn (fib(27): 3.3 GB RSS
-  // on 1 thread), so fib(35) would need ~150 GB.
+  // queue runs dry, which fib's hardly ever does: memory grows by ~5 KiB per spawn (fib(27): 1.6 GB
+  // RSS on 1 thread), so fib(35) would need ~80 GB.
   if (s == SuiteId::fib && r == RuntimeId::boost_fiber && in.n > kBoostFiberMaxFib)
     return "fib(n > " + std::to_string(kBoostFiberMaxFib) + ") would exhaust memory";
   return std::nullopt;

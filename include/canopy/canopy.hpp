@@ -12,4 +12,5 @@
 #include "canopy/placement.hpp"
 #include "canopy/runtime.hpp"
 #include "canopy/spawn.hpp"
+#include "canopy/system_info.hpp"
 #include "canopy/version.hpp"

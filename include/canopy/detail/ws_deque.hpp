@@ -1,8 +1,9 @@
 #pragma once
-// WsDeque: the Chase-Lev work-stealing deque, in the C11 formulation of Le, Pop, Cohen and Zappa Nardelli,
-// "Correct and Efficient Work-Stealing for Weak Memory Models" (PPoPP'13). The owner pushes and pops at
-// the bottom with no read-modify-write unless one element is left; thieves take from the top with a CAS.
-// The store-load fence of pop() is expressed as seq_cst operations so that ThreadSanitizer understands it.
+// WsDeque: a work-stealing deque with the THE protocol of Cilk-5 (Frigo, Leiserson and Randall,
+// "The Implementation of the Cilk-5 Multithreaded Language", PLDI'98) over the growable circular array
+// of Chase and Lev (SPAA'05). The owner pushes and pops at the tail; a pop costs one store-load fence
+// (a seq_cst store and load, which ThreadSanitizer models) and no read-modify-write even for the last
+// element: thieves serialise on a per-deque spinlock, and only a pop that meets a thief takes it.
 #include <atomic>
 #include <cstdint>
 #include <new>
@@ -27,71 +28,73 @@ class WsDeque {
   WsDeque(const WsDeque&) = delete;
   WsDeque& operator=(const WsDeque&) = delete;
 
-  /// push adds a task at the bottom (owner only).
+  /// push adds a task at the tail (owner only).
   void push(Task* t) {
-    std::int64_t b = bottom_.load(std::memory_order_relaxed);
+    std::int64_t tail = tail_.load(std::memory_order_relaxed);
     Array* a = owner_array_;
-    if (b - top_cache_ >= a->capacity - 1) {
-      top_cache_ = top_.load(std::memory_order_acquire);
-      if (b - top_cache_ >= a->capacity - 1) a = grow(b, top_cache_);
+    if (tail - head_cache_ >= a->capacity - 1) {
+      // A thief that loses its race raises head by one and lowers it again: only head - 1 is a
+      // bound that cannot move down.
+      std::int64_t head = head_.load(std::memory_order_acquire) - 1;
+      if (head > head_cache_) head_cache_ = head;
+      if (tail - head_cache_ >= a->capacity - 1) a = grow(tail, head_cache_);
     }
-    a->at(b).store(t, std::memory_order_relaxed);
-    bottom_.store(b + 1, std::memory_order_release);
+    a->at(tail).store(t, std::memory_order_relaxed);
+    tail_.store(tail + 1, std::memory_order_release);
   }
 
-  /// pop takes the bottom task (owner only); nullptr when empty or when a thief won the last one.
+  /// pop takes the task at the tail (owner only); nullptr when the deque is empty.
   Task* pop() {
-    std::int64_t b = bottom_.load(std::memory_order_relaxed) - 1;
-    Array* a = owner_array_;
-    bottom_.store(b, std::memory_order_seq_cst);
-    std::int64_t t = top_.load(std::memory_order_seq_cst);
-    if (t > b) {
-      bottom_.store(b + 1, std::memory_order_relaxed);
-      return nullptr;
-    }
-    Task* x = a->at(b).load(std::memory_order_relaxed);
-    if (t == b) {
-      if (!top_.compare_exchange_strong(t, t + 1, std::memory_order_seq_cst, std::memory_order_relaxed))
-        x = nullptr;
-      bottom_.store(b + 1, std::memory_order_relaxed);
-    }
-    return x;
+    std::int64_t tail = tail_.load(std::memory_order_relaxed) - 1;
+    if (tail < head_cache_) return nullptr;  // empty for sure: head only grows
+    tail_.store(tail, std::memory_order_seq_cst);
+    std::int64_t head = head_.load(std::memory_order_seq_cst);
+    if (head <= tail) return owner_array_->at(tail).load(std::memory_order_relaxed);
+    return pop_contended(tail);
   }
 
-  /// peek_bottom returns the task pop() would take, without taking it (owner only; a hint).
-  Task* peek_bottom() const {
-    std::int64_t b = bottom_.load(std::memory_order_relaxed);
-    if (b <= top_cache_) return nullptr;
-    return owner_array_->at(b - 1).load(std::memory_order_relaxed);
+  /// peek_tail returns the task pop() would take, without taking it (owner only; a hint that may name
+  /// a task a thief has just taken).
+  Task* peek_tail() const {
+    std::int64_t tail = tail_.load(std::memory_order_relaxed) - 1;
+    if (tail < head_cache_) return nullptr;
+    return owner_array_->at(tail).load(std::memory_order_relaxed);
   }
 
   enum class Steal { success, empty, lost_race };
-  /// steal takes the top task (any thread); `out` is set on success.
+  /// steal takes the task at the head (any thread); `out` is set on success.
   Steal steal(Task*& out) {
-    std::int64_t t = top_.load(std::memory_order_seq_cst);
-    std::int64_t b = bottom_.load(std::memory_order_seq_cst);
-    if (t >= b) return Steal::empty;
-    Array* a = array_.load(std::memory_order_acquire);
-    Task* x = a->at(t).load(std::memory_order_relaxed);
-    if (!top_.compare_exchange_strong(t, t + 1, std::memory_order_seq_cst, std::memory_order_relaxed))
-      return Steal::lost_race;
-    out = x;
-    return Steal::success;
+    if (head_.load(std::memory_order_relaxed) >= tail_.load(std::memory_order_relaxed)) return Steal::empty;
+    if (lock_.exchange(true, std::memory_order_acquire)) return Steal::lost_race;
+    std::int64_t head = head_.load(std::memory_order_relaxed);
+    head_.store(head + 1, std::memory_order_seq_cst);
+    Steal result = Steal::empty;
+    if (head + 1 <= tail_.load(std::memory_order_seq_cst)) {
+      out = array_.load(std::memory_order_acquire)->at(head).load(std::memory_order_relaxed);
+      result = Steal::success;
+    } else {
+      head_.store(head, std::memory_order_relaxed);
+    }
+    lock_.store(false, std::memory_order_release);
+    return result;
   }
 
-  /// size_hint is bottom - top as seen now (any thread; may be stale).
+  /// size_hint is tail - head as seen now (any thread; may be stale).
   std::int64_t size_hint() const {
-    return bottom_.load(std::memory_order_relaxed) - top_.load(std::memory_order_relaxed);
+    return tail_.load(std::memory_order_relaxed) - head_.load(std::memory_order_relaxed);
   }
 
  private:
-  CANOPY_EXPORT Array* grow(std::int64_t bottom, std::int64_t top);
+  CANOPY_EXPORT Array* grow(std::int64_t tail, std::int64_t head);
+  /// pop_contended settles a pop that may race a thief for the last task, under the thieves' lock.
+  CANOPY_EXPORT Task* pop_contended(std::int64_t tail);
 
-  alignas(64) std::atomic<std::int64_t> top_{0};
-  alignas(64) std::atomic<std::int64_t> bottom_{0};
+  alignas(64) std::atomic<std::int64_t> head_{0};  // next task a thief takes
+  std::atomic<bool> lock_{false};                  // held by a thief, or by a pop that met one
+  alignas(64) std::atomic<std::int64_t> tail_{0};  // one past the owner's last task
   std::atomic<Array*> array_{nullptr};
   Array* owner_array_ = nullptr;
-  std::int64_t top_cache_ = 0;  // owner's lower bound on top_: top only grows
+  std::int64_t head_cache_ = 0;  // the owner's lower bound on head_ (see push)
 };
 
 }  // namespace canopy::detail
