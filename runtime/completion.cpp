@@ -11,6 +11,7 @@
 #include "deadlock.hpp"
 #include "frame_arena.hpp"
 #include "scheduler/scheduler.hpp"
+#include "task_deps.hpp"
 #include "trace.hpp"
 
 namespace canopy::rt {
@@ -67,6 +68,7 @@ void run_body(Frame* f) {
     std::exception_ptr child_error = join_children(f);
     if (!f->error) f->error = child_error;  // the task's own exception wins over its children's
   }
+  if (f->deps) finish_deps(f);
 }
 
 std::string task_name(const Frame* f) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "scheduler/scheduler.hpp"
+#include "task_deps.hpp"
 
 namespace canopy::rt {
 
@@ -39,6 +40,7 @@ void push_block(void*& head, std::uint32_t& count, void* block) {
 
 void free_frame(detail::Frame* f) {
   std::uint8_t cls = f->size_class;
+  delete f->deps;
   f->ops->destroy(f);
   if (cls == detail::kHeapFrame) {
     ::operator delete(static_cast<void*>(f), std::align_val_t{64});

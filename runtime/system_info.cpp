@@ -121,7 +121,7 @@ SystemInfo system_info(const std::string& topology, int workers) {
     for (const sched::WorkerSlot& s : topo.place_workers(workers > 0 ? workers : topo.cores()))
       info.workers.push_back({s.worker, s.socket, s.core, s.pu_os_index, s.numa_node});
   } catch (const std::runtime_error& e) {
-    throw Error(std::string("canopy::system_info: ") + e.what());
+    throw Error(e.what());  // "canopy topology: cannot use topology ..."
   }
 
   info.gpu_count = gpu_count();

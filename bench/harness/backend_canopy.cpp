@@ -10,10 +10,16 @@
 namespace bench {
 namespace {
 
+// Config{.workers = w}, written out because -Wextra flags the designated form's omitted members.
+canopy::Config config(int workers) {
+  canopy::Config cfg;
+  cfg.workers = workers;
+  return cfg;
+}
+
 class CanopyBackend final : public Backend {
  public:
-  explicit CanopyBackend(int workers)
-      : rt_(canopy::Config{.workers = static_cast<decltype(canopy::Config{}.workers)>(workers)}) {}
+  explicit CanopyBackend(int workers) : rt_(config(workers)) {}
 
   Sample run(SuiteId s, const Input& in) override {
     if (s == SuiteId::park) return park_sample(park_canopy(rt_, static_cast<int>(in.n)));

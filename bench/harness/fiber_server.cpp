@@ -6,6 +6,8 @@
 // a 2-core machine it would steal CPU from whichever runtime the harness is timing meanwhile. So a
 // helper thread joins the fiber scheduler only for the duration of a run and otherwise sleeps on a
 // std::condition_variable, which blocks its whole thread (it has no other fibers by then).
+// During a run, a helper's main fiber waits on its job channel: the thread's dispatcher keeps
+// stealing meanwhile, and the park benchmark uses the channel to run its child on that thread.
 #include "harness/fiber_server.hpp"
 
 #include <atomic>
@@ -14,6 +16,7 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -21,8 +24,7 @@
 #include <vector>
 
 #include <boost/fiber/algo/work_stealing.hpp>
-#include <boost/fiber/condition_variable.hpp>
-#include <boost/fiber/mutex.hpp>
+#include <boost/fiber/buffered_channel.hpp>
 #include <boost/fiber/operations.hpp>
 
 #include "harness/backend.hpp"
@@ -34,19 +36,24 @@ namespace {
 
 using WorkStealing = boost::fibers::algo::work_stealing;
 
+struct Job {
+  void (*fn)(void*) = nullptr;  // nullptr: the run is over, go back to sleep
+  void* arg = nullptr;
+};
+
 struct Gate {
   std::mutex m;  // thread-level: helpers sleep here between runs
   std::condition_variable cv;
   std::uint64_t epoch = 0;
   bool quit = false;
   std::atomic<int> arrived{0};
-
-  boost::fibers::mutex fm;  // fiber-level: helpers' main fibers wait here during a run
-  boost::fibers::condition_variable fcv;
-  std::uint64_t finished = 0;
+  // One channel per helper thread, popped by that thread's main fiber (pinned to it).
+  std::vector<std::unique_ptr<boost::fibers::buffered_channel<Job>>> jobs;
 };
 
-void helper(Gate& g, int workers) {
+Gate* g_gate = nullptr;
+
+void helper(Gate& g, int index, int workers) {
   boost::fibers::use_scheduling_algorithm<WorkStealing>(static_cast<std::uint32_t>(workers));
   std::uint64_t seen = 0;
   for (;;) {
@@ -57,26 +64,32 @@ void helper(Gate& g, int workers) {
       seen = g.epoch;
     }
     g.arrived.fetch_add(1, std::memory_order_release);
-    // Waiting on a fiber condition variable suspends only this main fiber: the thread's dispatcher
-    // keeps running and steals fibers from the other threads until the run ends.
-    std::unique_lock<boost::fibers::mutex> lk(g.fm);
-    g.fcv.wait(lk, [&] { return g.finished == seen; });
+    for (;;) {
+      Job job;
+      g.jobs[static_cast<std::size_t>(index)]->pop(job);  // suspends this fiber only
+      if (!job.fn) break;
+      job.fn(job.arg);
+    }
   }
 }
 
-std::string run_one(const std::string& suite, long long n) {
+// RemoteRun for the park benchmark: fn(arg) on the first helper thread's main fiber.
+void run_on_helper(void (*fn)(void*), void* arg) { g_gate->jobs[0]->push(Job{fn, arg}); }
+
+std::string run_one(const std::string& suite, long long n, int workers) {
   std::ostringstream out;
+  out.precision(17);
   if (suite == "fib") {
     auto t0 = Clock::now();
     std::uint64_t r = fib_boost_fiber(static_cast<int>(n));
     double s = seconds_since(t0);
     out << "ok " << s << ' ' << r;
-  } else if (suite == "park") {
-    Sample smp = park_sample(park_boost_fiber(static_cast<int>(n)));
+  } else if (suite == "park" && workers >= 2) {
+    Sample smp = park_sample(park_boost_fiber(static_cast<int>(n), run_on_helper));
     out << "ok " << smp.seconds << ' ' << smp.answer;
     for (auto& [k, v] : smp.extra) out << ' ' << k << '=' << v;
   } else {
-    out << "error boost-fiber has no suite '" << suite << "'";
+    out << "error boost-fiber has no suite '" << suite << "' with " << workers << " thread(s)";
   }
   return out.str();
 }
@@ -84,10 +97,11 @@ std::string run_one(const std::string& suite, long long n) {
 }  // namespace
 
 int serve_boost_fiber(int workers) {
-  std::cout.precision(17);
   Gate g;
+  g_gate = &g;
+  for (int i = 1; i < workers; ++i) g.jobs.push_back(std::make_unique<boost::fibers::buffered_channel<Job>>(64));
   std::vector<std::thread> helpers;
-  for (int i = 1; i < workers; ++i) helpers.emplace_back(helper, std::ref(g), workers);
+  for (int i = 1; i < workers; ++i) helpers.emplace_back(helper, std::ref(g), i - 1, workers);
   boost::fibers::use_scheduling_algorithm<WorkStealing>(static_cast<std::uint32_t>(workers));
   std::cout << "ready" << std::endl;
 
@@ -114,15 +128,11 @@ int serve_boost_fiber(int workers) {
 
     std::string reply;
     try {
-      reply = run_one(suite, n);
+      reply = run_one(suite, n, workers);
     } catch (const std::exception& e) {
       reply = std::string("error ") + e.what();
     }
-    {
-      std::unique_lock<boost::fibers::mutex> lk(g.fm);
-      g.finished = g.epoch;
-    }
-    g.fcv.notify_all();
+    for (auto& ch : g.jobs) ch->push(Job{});
     std::cout << reply << std::endl;
   }
 

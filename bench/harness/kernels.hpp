@@ -49,6 +49,9 @@ struct ParkResult {
   double spin_seconds = 0;
   bool timed_out = false;      // a child was never run by another worker (no stealing happened)
 };
-ParkResult park_boost_fiber(int iterations);
+// Boost.Fiber cannot steal the child in this pattern (see park/boost_fiber.cpp); `remote` runs
+// fn(arg) on a fiber of another thread instead.
+using RemoteRun = void (*)(void (*fn)(void*), void* arg);
+ParkResult park_boost_fiber(int iterations, RemoteRun remote);
 
 }  // namespace bench

@@ -54,7 +54,7 @@ void print_row(const std::vector<std::string>& cells, const std::vector<int>& wi
 
 void print_park(const Block& b) {
   const std::vector<int> w = {13, 14, 11, 11, 16, 15, 9, 9};
-  print_row({"runtime", "ns/iter park", "min", "max", "ns/iter spin", "park+resume ns", "stolen", "parked"}, w);
+  print_row({"runtime", "ns/iter park", "min", "max", "ns/iter spin", "park+resume ns", "other-wkr", "parked"}, w);
   for (const RuntimeResult& r : b.results) {
     if (!r.error.empty() || !r.skipped.empty()) {
       std::cout << std::string(name(r.runtime)) << (r.error.empty() ? "  skipped: " + r.skipped : "  FAILED")
@@ -73,7 +73,10 @@ void print_park(const Block& b) {
   }
   std::cout << "  ns/iter: one spawn -> child taken by the other worker -> parent waits -> resumes.\n"
                "  park: the parent calls get() at once (parks); spin: it busy-waits for the child first.\n"
-               "  park+resume = park - spin (medians). stolen/parked: share of iterations (park pass).\n";
+               "  park+resume = park - spin (medians). other-wkr: the child ran on the other worker; parked:\n"
+               "  the future was not ready at get(); both as shares of the park pass's iterations.\n"
+               "  boost-fiber hands the child to its other thread through a channel, because its\n"
+               "  work_stealing never steals the child in this pattern (see park/boost_fiber.cpp).\n";
 }
 
 }  // namespace

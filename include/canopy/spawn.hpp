@@ -28,26 +28,70 @@ Frame* make_child(Frame* parent, F&& fn, A&&... args) {
 }
 }  // namespace detail
 
+namespace detail {
+template <class X>
+void collect_request(RequestInfo* out, std::size_t& k, const X& x) {
+  if constexpr (is_request_v<X>) out[k++] = info_of(x);
+}
+template <class F>
+const void* function_address_of(const F& fn) {
+  if constexpr (std::is_pointer_v<std::decay_t<F>> && std::is_function_v<std::remove_pointer_t<std::decay_t<F>>>)
+    return reinterpret_cast<const void*>(fn);
+  else
+    return nullptr;
+}
+
+/// launch builds a child and queues it where `place` says: on this worker's deque, on a socket's
+/// queue, or (with privileges) after the earlier siblings it conflicts with.
+template <class R, class F, class... A>
+Frame* launch(Frame* me, Placement place, F&& fn, A&&... args) {
+  constexpr std::size_t kRequests = (std::size_t{is_request_v<A>} + ... + 0);
+  const bool placed = place.kind != Placement::Kind::anywhere && place.kind != Placement::Kind::here;
+  if (placed) check_placement(me, place);
+  if constexpr (kRequests == 0) {
+    Frame* child = make_child<R>(me, std::forward<F>(fn), std::forward<A>(args)...);
+    if (placed) spawn_placed(me, child, place);
+    else me->worker->push_task(child);
+    return child;
+  } else {
+    RequestInfo requests[kRequests];
+    std::size_t k = 0;
+    (collect_request(requests, k, args), ...);
+    check_requests(me, requests, kRequests, typeid(std::decay_t<F>).name(), function_address_of(fn));
+    Frame* child = make_child<R>(me, std::forward<F>(fn), std::forward<A>(args)...);
+    if (admit_child(me, child, requests, kRequests)) {
+      if (placed) spawn_placed(me, child, place);
+      else me->worker->push_task(child);
+    }
+    return child;
+  }
+}
+}  // namespace detail
+
 template <class F, class... A>
   requires(!detail::is_placement_v<F>)
 Future<detail::task_result_t<F, A...>> Context::spawn(F&& fn, A&&... args) {
   using R = detail::task_result_t<F, A...>;
-  detail::Frame* me = self();
-  detail::Frame* child = detail::make_child<R>(me, std::forward<F>(fn), std::forward<A>(args)...);
-  me->worker->push_task(child);
-  return Future<R>(child);
+  return Future<R>(detail::launch<R>(self(), anywhere, std::forward<F>(fn), std::forward<A>(args)...));
 }
 
 template <class F, class... A>
 Future<detail::task_result_t<F, A...>> Context::spawn(Placement place, F&& fn, A&&... args) {
   using R = detail::task_result_t<F, A...>;
-  detail::Frame* me = self();
-  if (place.kind == Placement::Kind::anywhere || place.kind == Placement::Kind::here)
-    return spawn(std::forward<F>(fn), std::forward<A>(args)...);
-  detail::check_placement(me, place);
-  detail::Frame* child = detail::make_child<R>(me, std::forward<F>(fn), std::forward<A>(args)...);
-  detail::spawn_placed(me, child, place);
-  return Future<R>(child);
+  return Future<R>(detail::launch<R>(self(), place, std::forward<F>(fn), std::forward<A>(args)...));
+}
+
+template <class T, int N>
+  requires(N == 1)
+Region<T, 1> Context::create_region(std::size_t n) {
+  return create_region<T, 1>(std::array<std::size_t, 1>{n});
+}
+
+template <class T, int N>
+Region<T, N> Context::create_region(const std::array<std::size_t, N>& extent) {
+  std::int64_t ext[N];
+  for (int d = 0; d < N; ++d) ext[d] = static_cast<std::int64_t>(extent[static_cast<std::size_t>(d)]);
+  return Region<T, N>::adopt(detail::create_region_for(self(), N, ext, sizeof(T), alignof(T), typeid(T).name()));
 }
 
 template <class F, class... A>

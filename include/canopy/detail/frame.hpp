@@ -18,6 +18,8 @@
 
 namespace canopy::detail {
 
+struct TaskDeps;
+
 /// FrameOps is the per-type table of a TypedFrame.
 struct FrameOps {
   void (*run)(Frame*);                 // call the task body; store its result or exception
@@ -54,6 +56,7 @@ struct Frame : Task, Context {
   Frame* prev_sibling = nullptr;
   Frame* next_sibling = nullptr;
   std::exception_ptr error;
+  TaskDeps* deps = nullptr;                        // privileges, dependences, reductions (nullptr: none)
 
   Frame() { execute = &execute_frame; }
 
@@ -109,10 +112,11 @@ struct TypedFrame final : Frame {
     Context& ctx = *self;
     try {
       if constexpr (std::is_void_v<R>) {
-        std::apply([&](A&... a) { std::invoke(self->fn, ctx, std::move(a)...); }, self->args);
+        std::apply([&](A&... a) { std::invoke(self->fn, ctx, accessor_for(self, std::move(a))...); }, self->args);
       } else {
-        std::apply([&](A&... a) { self->result.emplace(std::invoke(self->fn, ctx, std::move(a)...)); },
-                   self->args);
+        std::apply(
+            [&](A&... a) { self->result.emplace(std::invoke(self->fn, ctx, accessor_for(self, std::move(a))...)); },
+            self->args);
       }
     } catch (...) {
       self->error = std::current_exception();
@@ -160,5 +164,14 @@ CANOPY_EXPORT void spawn_placed(Frame* parent, Frame* child, Placement p);  // q
 CANOPY_EXPORT void wait_all_children(Frame* parent);
 CANOPY_EXPORT TaskInfo task_info(const Frame* f);
 CANOPY_EXPORT int job_ranks(const Frame* f);
+/// check_requests throws PrivilegeError unless `parent` holds what each request asks for.
+CANOPY_EXPORT void check_requests(const Frame* parent, const RequestInfo* requests, std::size_t n,
+                                  const char* child_type, const void* child_fn);
+/// admit_child records a checked child's requests in the parent's analyzer; true when it may run now,
+/// false when it waits for earlier siblings (it is queued when the last one finishes).
+CANOPY_EXPORT bool admit_child(Frame* parent, Frame* child, const RequestInfo* requests, std::size_t n);
+/// create_region_for makes a root region that `task` holds read-write.
+CANOPY_EXPORT RegionNode* create_region_for(Frame* task, int dims, const std::int64_t* extent, std::size_t elem_size,
+                                            std::size_t elem_align, const char* elem_type);
 
 }  // namespace canopy::detail

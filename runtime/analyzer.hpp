@@ -1,0 +1,58 @@
+#pragma once
+// Analyzer: one parent's dependence analysis over its own children (Legion's per-parent scope).
+// Each root region the children touch keeps its users grouped: one list per piece of each disjoint
+// partition (a request on a piece looks only at that piece: O(1) in the number of siblings), and one
+// list for everything else (roots, sub-regions, aliased partitions), which is checked by overlap.
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "canopy/detail/frame.hpp"
+#include "canopy/privilege.hpp"
+#include "regions.hpp"
+
+namespace canopy::rt {
+
+/// Use is one earlier child's request: the child (a reference is held), its box and privilege.
+struct Use {
+  detail::Frame* task;
+  Box box;
+  Privilege privilege;
+  const char* op;
+};
+
+class Analyzer {
+ public:
+  Analyzer() = default;
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  /// add records `child`'s request and appends to `preds` the unfinished earlier children it conflicts with.
+  void add(detail::Frame* child, const detail::RequestInfo& request, std::vector<detail::Frame*>& preds);
+
+ private:
+  struct PartitionUsers {
+    detail::PartitionNode* partition;  // retained
+    Box bounds;                         // the partitioned region's box
+    std::vector<std::vector<Use>> pieces;
+  };
+  struct RootUsers {
+    std::vector<Use> others;
+    std::vector<std::unique_ptr<PartitionUsers>> partitions;
+    std::unordered_map<const detail::PartitionNode*, PartitionUsers*> by_partition;
+  };
+
+  /// scan appends conflicting unfinished uses of `list` to preds, drops finished ones, and (when the
+  /// new use writes all of an old one's box) drops the old one too: later users meet it through us.
+  static void scan(std::vector<Use>& list, const Use& incoming, std::vector<detail::Frame*>& preds, bool may_prune);
+  PartitionUsers& users_of(RootUsers& root, detail::PartitionNode* p);
+
+  std::unordered_map<const detail::Storage*, RootUsers> roots_;
+  std::vector<std::size_t> scratch_;
+};
+
+/// conflicts says whether two requests must be ordered: unless both read, or both reduce with one operator.
+bool conflicts(Privilege a, const char* op_a, Privilege b, const char* op_b);
+
+}  // namespace canopy::rt

@@ -1,0 +1,141 @@
+// The privilege check at spawn (a child may ask only for what its parent holds) and the admission of
+// a privileged child: its holdings, its place in the parent's analyzer, its predecessors.
+#include <cxxabi.h>
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+#include "analyzer.hpp"
+#include "canopy/errors.hpp"
+#include "completion.hpp"
+#include "task_deps.hpp"
+
+namespace canopy::rt {
+
+namespace {
+
+/// grants says whether holding `held` lets a task pass `asked` to a child.
+bool grants(Privilege held, const char* held_op, Privilege asked, const char* asked_op) {
+  switch (asked) {
+    case Privilege::read: return held == Privilege::read || held == Privilege::read_write;
+    case Privilege::write: return held == Privilege::write || held == Privilege::read_write;
+    case Privilege::read_write: return held == Privilege::read_write;
+    case Privilege::reduce:
+      return held == Privilege::read_write ||
+             (held == Privilege::reduce && !conflicts(held, held_op, asked, asked_op));
+  }
+  return false;
+}
+
+std::string demangled(const char* name) {
+  int status = 0;
+  char* d = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+  std::string out = status == 0 && d ? d : name;
+  std::free(d);
+  return out;
+}
+
+std::string callable_name(const char* type_name, const void* fn) {
+  Dl_info info{};
+  if (fn && dladdr(fn, &info) && info.dli_sname) return demangled(info.dli_sname);
+  return demangled(type_name);
+}
+
+[[noreturn]] void refuse(const detail::Frame* parent, const detail::RequestInfo& r, const Box& missing,
+                         const char* child_type, const void* child_fn) {
+  const detail::RegionNode* n = r.node;
+  std::ostringstream msg;
+  msg << "canopy::PrivilegeError: " << r.where.file_name() << ":" << r.where.line() << ": task '"
+      << task_name(parent) << "' spawns '" << callable_name(child_type, child_fn) << "' with "
+      << privilege_name(r.privilege, r.op) << " on region #" << n->id << " " << box_of(n).str() << " of "
+      << demangled(r.elem_type) << " (root region #" << n->storage->root_id << "), but ";
+  std::vector<std::string> holdings;
+  if (parent->deps)
+    for (const Held& h : parent->deps->held)
+      if (h.storage == n->storage) holdings.push_back(privilege_name(h.privilege, h.op) + " on " + h.box.str());
+  if (holdings.empty()) {
+    msg << "it holds nothing on that region";
+  } else {
+    msg << "it holds only ";
+    for (std::size_t i = 0; i < holdings.size(); ++i) msg << (i ? ", " : "") << holdings[i];
+    msg << " there (" << missing.str() << " is not covered)";
+  }
+  throw PrivilegeError(msg.str());
+}
+
+}  // namespace
+
+}  // namespace canopy::rt
+
+namespace canopy::detail {
+
+using rt::Box;
+
+void check_requests(const Frame* parent, const RequestInfo* requests, std::size_t n, const char* child_type,
+                    const void* child_fn) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const RequestInfo& r = requests[i];
+    // Covered when the union of the boxes held with a sufficient privilege contains the request:
+    // cut each such box out of what is still uncovered.
+    std::vector<Box> uncovered{rt::box_of(r.node)};
+    if (parent->deps)
+      for (const rt::Held& h : parent->deps->held) {
+        if (h.storage != r.node->storage || !rt::grants(h.privilege, h.op, r.privilege, r.op)) continue;
+        std::vector<Box> next;
+        for (const Box& b : uncovered)
+          for (const Box& piece : b.subtract(h.box)) next.push_back(piece);
+        uncovered.swap(next);
+        if (uncovered.empty()) break;
+      }
+    if (!uncovered.empty()) rt::refuse(parent, r, uncovered.front(), child_type, child_fn);
+  }
+}
+
+bool admit_child(Frame* parent, Frame* child, const RequestInfo* requests, std::size_t n) {
+  TaskDeps& mine = rt::deps_of(parent);
+  TaskDeps& theirs = rt::deps_of(child);
+  if (!mine.analyzer) mine.analyzer = std::make_unique<rt::Analyzer>();
+  theirs.unmet.store(1, std::memory_order_relaxed);  // held until every predecessor is registered
+  std::vector<Frame*> preds;
+  for (std::size_t i = 0; i < n; ++i) {
+    const RequestInfo& r = requests[i];
+    storage_retain(r.node->storage);
+    theirs.held.push_back(rt::Held{r.node->storage, rt::box_of(r.node), r.privilege, r.op, r.node->id});
+    mine.analyzer->add(child, r, preds);
+  }
+  for (Frame* p : preds) {
+    TaskDeps& pd = *p->deps;
+    std::lock_guard<std::mutex> lk(pd.successors_mutex);
+    if (pd.finished) continue;
+    pd.successors.push_back(child);
+    theirs.unmet.fetch_add(1, std::memory_order_relaxed);
+  }
+  return theirs.unmet.fetch_sub(1, std::memory_order_acq_rel) == 1;
+}
+
+RegionNode* create_region_for(Frame* task, int dims, const std::int64_t* extent, std::size_t elem_size,
+                              std::size_t elem_align, const char* elem_type) {
+  RegionNode* n = region_create(dims, extent, elem_size, elem_align, elem_type);
+  storage_retain(n->storage);
+  rt::deps_of(task).held.push_back(rt::Held{n->storage, rt::box_of(n), Privilege::read_write, nullptr, n->id});
+  return n;
+}
+
+void out_of_bounds(std::uint64_t region, const char* privilege, int dims, const std::int64_t* index,
+                   const std::int64_t* lo, const std::int64_t* hi) {
+  std::ostringstream msg;
+  msg << "canopy: out-of-bounds access (" << privilege << ") to region #" << region << " at (";
+  for (int d = 0; d < dims; ++d) msg << (d ? ", " : "") << index[d];
+  msg << "); the accessor covers ";
+  for (int d = 0; d < dims; ++d) msg << (d ? " x " : "") << "[" << lo[d] << ", " << hi[d] << ")";
+  throw Error(msg.str());
+}
+
+void not_contiguous(std::uint64_t region) {
+  throw Error("canopy: the accessor of region #" + std::to_string(region) +
+              " does not cover whole rows, so its elements are not contiguous; use operator()(i, j)");
+}
+
+}  // namespace canopy::detail

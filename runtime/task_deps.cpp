@@ -1,0 +1,72 @@
+#include "task_deps.hpp"
+
+#include <cxxabi.h>
+
+#include <cstdlib>
+
+#include "analyzer.hpp"
+#include "scheduler/scheduler.hpp"
+
+namespace canopy::detail {
+
+TaskDeps::TaskDeps() = default;
+TaskDeps::~TaskDeps() {
+  for (rt::Held& h : held) storage_release(h.storage);
+}
+
+void attach_reduction(Frame* task, ReductionBufferBase* buffer, Storage* region_storage) {
+  std::unique_ptr<ReductionBufferBase> owned(buffer);
+  TaskDeps& d = rt::deps_of(task);
+  d.reductions.push_back(std::move(owned));
+  d.reduced_storage.push_back(region_storage);
+}
+
+}  // namespace canopy::detail
+
+namespace canopy::rt {
+
+detail::TaskDeps& deps_of(detail::Frame* f) {
+  if (!f->deps) f->deps = new detail::TaskDeps();
+  return *f->deps;
+}
+
+void finish_deps(detail::Frame* f) {
+  detail::TaskDeps& d = *f->deps;
+  for (std::size_t i = 0; i < d.reductions.size(); ++i) {
+    std::lock_guard<std::mutex> lk(d.reduced_storage[i]->fold_mutex);
+    d.reductions[i]->fold_into_region();
+  }
+  d.reductions.clear();
+  d.analyzer.reset();
+  std::vector<detail::Frame*> released;
+  {
+    std::lock_guard<std::mutex> lk(d.successors_mutex);
+    d.finished = true;
+    released.swap(d.successors);
+  }
+  for (detail::Frame* s : released) {
+    if (s->deps->unmet.fetch_sub(1, std::memory_order_acq_rel) != 1) continue;
+    if (detail::WorkerHot* w = sched::Scheduler::current_hot()) w->push_task(s);
+    else static_cast<sched::Scheduler*>(s->parent->worker->scheduler)->submit(s, s->parent->worker->socket);
+  }
+}
+
+std::string privilege_name(Privilege p, const char* op) {
+  switch (p) {
+    case Privilege::read: return "read";
+    case Privilege::write: return "write";
+    case Privilege::read_write: return "read_write";
+    case Privilege::reduce: {
+      std::string name = op ? op : "?";
+      int status = 0;
+      char* d = op ? abi::__cxa_demangle(op, nullptr, nullptr, &status) : nullptr;
+      if (status == 0 && d) name = d;
+      std::free(d);
+      if (name.rfind("canopy::", 0) == 0) name = name.substr(8);
+      return "reduce<" + name + ">";
+    }
+  }
+  return "?";
+}
+
+}  // namespace canopy::rt
