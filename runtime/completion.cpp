@@ -13,6 +13,7 @@
 #include "scheduler/scheduler.hpp"
 #include "task_deps.hpp"
 #include "trace.hpp"
+#include "witness.hpp"
 
 namespace canopy::rt {
 
@@ -57,6 +58,7 @@ void join_child(Frame* me, Frame* c) {
 }
 
 void run_body(Frame* f) {
+  std::int64_t witness_start = CANOPY_CHECKED_BUILD && f->deps ? trace_clock_ns() : 0;
   if (f->worker->trace) [[unlikely]] {
     std::int64_t start = trace_clock_ns();
     f->ops->run(f);
@@ -68,7 +70,7 @@ void run_body(Frame* f) {
     std::exception_ptr child_error = join_children(f);
     if (!f->error) f->error = child_error;  // the task's own exception wins over its children's
   }
-  if (f->deps) finish_deps(f);
+  if (f->deps) finish_deps(f, witness_start);
 }
 
 std::string task_name(const Frame* f) {

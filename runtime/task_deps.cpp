@@ -6,6 +6,7 @@
 
 #include "analyzer.hpp"
 #include "scheduler/scheduler.hpp"
+#include "witness.hpp"
 
 namespace canopy::detail {
 
@@ -30,7 +31,7 @@ detail::TaskDeps& deps_of(detail::Frame* f) {
   return *f->deps;
 }
 
-void finish_deps(detail::Frame* f) {
+void finish_deps(detail::Frame* f, std::int64_t witness_start_ns) {
   detail::TaskDeps& d = *f->deps;
   for (std::size_t i = 0; i < d.reductions.size(); ++i) {
     std::lock_guard<std::mutex> lk(d.reduced_storage[i]->fold_mutex);
@@ -38,6 +39,7 @@ void finish_deps(detail::Frame* f) {
   }
   d.reductions.clear();
   d.analyzer.reset();
+  witness_record(f, witness_start_ns);
   std::vector<detail::Frame*> released;
   {
     std::lock_guard<std::mutex> lk(d.successors_mutex);

@@ -50,7 +50,7 @@ namespace canopy::rt {
 detail::TaskDeps& deps_of(detail::Frame* f);
 /// finish_deps runs when a task's body and children are done: folds its reductions, drops its
 /// analyzer and releases the successors whose last predecessor it was.
-void finish_deps(detail::Frame* f);
+void finish_deps(detail::Frame* f, std::int64_t witness_start_ns);
 /// privilege_name is "read", "write", "read_write" or "reduce<Op>".
 std::string privilege_name(Privilege p, const char* op);
 

@@ -234,7 +234,7 @@ TEST_CASE("a move-only result got by two siblings at once goes to exactly one", 
   const int w = CANOPY_WORKER_COUNTS();
   canopy::Runtime rt(runtime_config(w));
   int both = 0, neither = 0;
-  for (int rep = 0; rep < 500; ++rep) {
+  for (int rep = 0; rep < 3000; ++rep) {
     Boxes r = rt.run(move_only_two_siblings);
     bool a = r.first == 9, b = r.second == 9;
     if (a && b) ++both;

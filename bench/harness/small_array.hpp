@@ -22,7 +22,7 @@ class SmallArray {
   T* data() { return data_; }
 
  private:
-  T inline_[N]{};
+  T inline_[N];  // default-initialised: no zeroing per call for integers, written before read
   std::unique_ptr<T[]> heap_;
   T* data_;
 };

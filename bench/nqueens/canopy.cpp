@@ -1,7 +1,5 @@
 // Canopy n-queens: one spawn per free square but the last, which the parent explores directly; the
 // children's counts come back through their futures.
-#include <optional>
-
 #include "harness/canopy_kernels.hpp"
 #include "harness/small_array.hpp"
 #include "nqueens/nqueens.hpp"
@@ -16,14 +14,14 @@ std::uint64_t solve(canopy::Context& ctx, Board b, int n) {
   std::uint32_t free = nqueens::free_squares(b, n);
   if (free == 0) return 0;
   int k = nqueens::popcount(free);
-  SmallArray<std::optional<canopy::Future<std::uint64_t>>, 16> kids(static_cast<std::size_t>(k - 1));
+  SmallArray<canopy::Future<std::uint64_t>, 16> kids(static_cast<std::size_t>(k - 1));
   for (int i = 0; i < k - 1; ++i) {
     std::uint32_t bit = free & -free;
     free ^= bit;
-    kids[i].emplace(ctx.spawn(solve, nqueens::place(b, bit), n));
+    kids[i] = ctx.spawn(solve, nqueens::place(b, bit), n);
   }
   std::uint64_t total = solve(ctx, nqueens::place(b, free), n);
-  for (int i = 0; i < k - 1; ++i) total += kids[i]->get();
+  for (int i = 0; i < k - 1; ++i) total += kids[i].get();
   return total;
 }
 

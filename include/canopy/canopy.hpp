@@ -18,3 +18,4 @@
 #include "canopy/spawn.hpp"
 #include "canopy/system_info.hpp"
 #include "canopy/version.hpp"
+#include "canopy/witness.hpp"
