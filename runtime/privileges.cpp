@@ -93,11 +93,12 @@ void check_requests(const Frame* parent, const RequestInfo* requests, std::size_
   }
 }
 
-bool admit_child(Frame* parent, Frame* child, const RequestInfo* requests, std::size_t n) {
+bool admit_child(Frame* parent, Frame* child, const RequestInfo* requests, std::size_t n, int socket) {
   TaskDeps& mine = rt::deps_of(parent);
   TaskDeps& theirs = rt::deps_of(child);
   if (!mine.analyzer) mine.analyzer = std::make_unique<rt::Analyzer>();
-  theirs.unmet.store(1, std::memory_order_relaxed);  // held until every predecessor is registered
+  theirs.unmet.store(1, std::memory_order_relaxed);
+  theirs.socket = socket;  // held until every predecessor is registered
   std::vector<Frame*> preds;
   for (std::size_t i = 0; i < n; ++i) {
     const RequestInfo& r = requests[i];

@@ -182,25 +182,26 @@ std::string nullable(const std::string& s) { return s.empty() ? "null" : quote(s
 
 using Fields = std::vector<std::pair<std::string, std::string>>;  // key, rendered value
 
-/// object renders fields one per line at nesting depth `depth`; `flat` puts them on one line.
-std::string object(const Fields& fields, int depth, bool flat = false) {
-  if (fields.empty()) return "{}";
-  const std::string pad(static_cast<std::size_t>(2 * (depth + 1)), ' ');
-  std::string out = "{";
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    out += i ? (flat ? ", " : ",\n" + pad) : (flat ? "" : "\n" + pad);
-    out += quote(fields[i].first) + ": " + fields[i].second;
-  }
-  return out + (flat ? "}" : "\n" + std::string(pad.size() - 2, ' ') + "}");
+/// join renders items between `open` and `close`, one per line at nesting depth `depth`, or on one
+/// line when `flat`.
+std::string join(const std::vector<std::string>& items, char open, char close, int depth, bool flat) {
+  if (items.empty()) return std::string{open, close};
+  const std::string indent(static_cast<std::size_t>(2 * depth), ' ');
+  const std::string first = flat ? "" : "\n" + indent + "  ";
+  const std::string separator = flat ? ", " : ",\n" + indent + "  ";
+  std::string out(1, open);
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? separator : first) + items[i];
+  return out + (flat ? "" : "\n" + indent) + close;
 }
 
-/// array renders rendered items one per line at nesting depth `depth`; `flat` puts them on one line.
+std::string object(const Fields& fields, int depth, bool flat = false) {
+  std::vector<std::string> items;
+  for (const auto& [key, value] : fields) items.push_back(quote(key) + ": " + value);
+  return join(items, '{', '}', depth, flat);
+}
+
 std::string array(const std::vector<std::string>& items, int depth, bool flat = false) {
-  if (items.empty()) return "[]";
-  const std::string pad(static_cast<std::size_t>(2 * (depth + 1)), ' ');
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? (flat ? ", " : ",\n" + pad) : (flat ? "" : "\n" + pad)) + items[i];
-  return out + (flat ? "]" : "\n" + std::string(pad.size() - 2, ' ') + "]");
+  return join(items, '[', ']', depth, flat);
 }
 
 std::string num(long long v) { return std::to_string(v); }
@@ -248,7 +249,10 @@ std::string to_json(const SystemInfo& info) {
       {"dependencies", object(deps, 1)},
       {"topology", object(topo, 1)},
       {"workers", array(workers, 1)},
-      {"gpus", object({{"count", num(info.gpu_count)}, {"status", quote(info.gpu_status)}, {"devices", array(devices, 2)}}, 1)},
+      {"gpus", object({{"count", num(info.gpu_count)},
+                       {"status", quote(info.gpu_status)},
+                       {"devices", array(devices, 2)}},
+                      1)},
       {"ucx", object({{"version", nullable(info.ucx_version)},
                       {"transports", array(transports, 2)},
                       {"error", nullable(info.ucx_error)}},

@@ -48,8 +48,10 @@ void finish_deps(detail::Frame* f, std::int64_t witness_start_ns) {
   }
   for (detail::Frame* s : released) {
     if (s->deps->unmet.fetch_sub(1, std::memory_order_acq_rel) != 1) continue;
-    if (detail::WorkerHot* w = sched::Scheduler::current_hot()) w->push_task(s);
-    else static_cast<sched::Scheduler*>(s->parent->worker->scheduler)->submit(s, s->parent->worker->socket);
+    auto* scheduler = static_cast<sched::Scheduler*>(s->parent->worker->scheduler);
+    if (s->deps->socket >= 0) scheduler->submit(s, s->deps->socket);
+    else if (detail::WorkerHot* w = sched::Scheduler::current_hot()) w->push_task(s);
+    else scheduler->submit(s, 0);
   }
 }
 

@@ -33,6 +33,7 @@ struct TaskDeps {
   std::vector<std::unique_ptr<ReductionBufferBase>> reductions;
   std::vector<Storage*> reduced_storage;  // parallel to `reductions`: whose fold lock to take
   std::atomic<int> unmet{0};               // predecessors not finished, plus one while being admitted
+  int socket = -1;                         // the socket it was placed on (on_socket), -1 for anywhere
   std::mutex successors_mutex;
   bool finished = false;                   // guarded by successors_mutex
   std::vector<Frame*> successors;          // guarded by successors_mutex

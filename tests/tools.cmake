@@ -33,8 +33,8 @@ canopy_info_check(synthetic_flag SOCKETS 2 CORES 8 WORKERS 8 SOURCE synthetic
 canopy_info_check(flag_beats_env ENV "HWLOC_SYNTHETIC=package:1 core:1"
                   SOCKETS 2 CORES 8 ARGS --json "--topology=package:2 core:4 pu:1")
 canopy_info_check(workers SOCKETS 2 CORES 8 WORKERS 3 ARGS --json --topology "package:2 core:4 pu:1" --workers 3)
-canopy_info_check(text STDOUT "Topology +synthetic: package:2 core:4 pu:1[^a-z]+sockets +2[^a-z]+NUMA nodes +1[^a-z]+cores +8 \\(4 \\+ 4 per socket\\)"
-                  ARGS --topology "package:2 core:4 pu:1")
+set(_text "Topology +synthetic: package:2 core:4 pu:1[^a-z]+sockets +2[^a-z]+NUMA nodes +1[^a-z]+cores +8 \\(4 \\+ 4 per")
+canopy_info_check(text STDOUT "${_text}" ARGS --topology "package:2 core:4 pu:1")
 canopy_info_check(this_system STDOUT "Canopy [0-9.]+ .*Libraries.*Topology +this system.*Workers.*GPUs.*UCX")
 canopy_info_check(help STDOUT "^Usage: canopy-info" ARGS --help)
 canopy_info_check(bad_topology RC 1 STDERR "cannot use topology 'bogus'" ARGS --topology bogus)

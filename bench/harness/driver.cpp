@@ -43,15 +43,18 @@ bool run_checked(Backend& be, Block& b, RuntimeResult& r, bool timed) {
 
 bool run_benchmarks(const Options& o, std::vector<Block>& blocks) {
   bool all_ok = true;
-  std::map<SuiteId, std::pair<Input, Reference>> refs;  // the serial reference, once per suite
-  std::map<std::string, double> one_worker;             // 1-worker medians, for the speedup column
+  std::map<SuiteId, Reference> refs;          // the serial reference, once per suite
+  std::map<std::string, double> one_worker;   // 1-worker medians, for the speedup column
   const auto settle = std::chrono::milliseconds(o.settle_ms);
 
   for (int w : o.workers) {
-    // Backends for this worker count, in the order the user listed the runtimes.
+    // Backends for this worker count, created when a suite first needs them (no Boost.Fiber server
+    // for a UTS-only run) and kept for every later suite of this worker count.
     std::vector<std::pair<RuntimeId, std::unique_ptr<Backend>>> backends;
     std::map<RuntimeId, std::string> setup_error;
-    for (RuntimeId r : o.runtimes) {
+    auto backend = [&](RuntimeId r) -> Backend* {
+      for (auto& [id, be] : backends)
+        if (id == r) return be.get();
       try {
         auto be = make_backend(r, w);
         if (!be) throw std::runtime_error("not built into this canopy-bench");
@@ -60,7 +63,8 @@ bool run_benchmarks(const Options& o, std::vector<Block>& blocks) {
         setup_error[r] = e.what();
         backends.emplace_back(r, nullptr);
       }
-    }
+      return backends.back().second.get();
+    };
 
     for (SuiteId s : o.suites) {
       Block b;
@@ -71,15 +75,16 @@ bool run_benchmarks(const Options& o, std::vector<Block>& blocks) {
       auto ref = refs.find(s);
       if (ref == refs.end()) {
         std::cerr << "[canopy-bench] serial reference for " << name(s) << " " << b.input.label << "...\n";
-        ref = refs.emplace(s, std::pair(b.input, reference(s, b.input))).first;
+        ref = refs.emplace(s, reference(s, b.input)).first;
       }
-      b.ref = ref->second.second;
+      b.ref = ref->second;
 
       std::vector<Backend*> active;  // parallel to b.results
-      for (auto& [r, be] : backends) {
+      for (RuntimeId r : o.runtimes) {
         if (!supports(s, r, w)) continue;
+        Backend* be = backend(r);
         b.results.push_back(RuntimeResult{r, {}, {}, {}});
-        active.push_back(be.get());
+        active.push_back(be);
         if (!be) {
           b.results.back().error = "setup failed: " + setup_error[r];
           loud_error(b, r, b.results.back().error);

@@ -59,7 +59,7 @@ Frame* launch(Frame* me, Placement place, F&& fn, A&&... args) {
     (collect_request(requests, k, args), ...);
     check_requests(me, requests, kRequests, typeid(std::decay_t<F>).name(), function_address_of(fn));
     Frame* child = make_child<R>(me, std::forward<F>(fn), std::forward<A>(args)...);
-    if (admit_child(me, child, requests, kRequests)) {
+    if (admit_child(me, child, requests, kRequests, placed && place.kind == Placement::Kind::socket ? place.index : -1)) {
       if (placed) spawn_placed(me, child, place);
       else me->worker->push_task(child);
     }

@@ -3,6 +3,7 @@
 #include <canopy/canopy.hpp>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -113,7 +114,8 @@ void print_text(const canopy::SystemInfo& info) {
     std::printf("  %-3d %-28s %-10s %-14s sm %s\n", g.index, or_dash(g.name).c_str(), gib(g.memory_bytes).c_str(),
                 or_dash(g.pci_bus_id).c_str(), or_dash(g.compute_capability).c_str());
 
-  std::printf("\n%-16s %zu transport(s), UCX %s\n", "UCX", info.ucx_transports.size(), or_dash(info.ucx_version).c_str());
+  std::printf("\n%-16s %zu transport(s), UCX %s\n", "UCX", info.ucx_transports.size(),
+              or_dash(info.ucx_version).c_str());
   for (const auto& tr : info.ucx_transports)
     std::printf("  %-30s %-5s (memory domain %s)\n", (tr.transport + "/" + tr.device).c_str(), tr.type.c_str(),
                 tr.memory_domain.c_str());

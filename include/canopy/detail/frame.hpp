@@ -169,7 +169,8 @@ CANOPY_EXPORT void check_requests(const Frame* parent, const RequestInfo* reques
                                   const char* child_type, const void* child_fn);
 /// admit_child records a checked child's requests in the parent's analyzer; true when it may run now,
 /// false when it waits for earlier siblings (it is queued when the last one finishes).
-CANOPY_EXPORT bool admit_child(Frame* parent, Frame* child, const RequestInfo* requests, std::size_t n);
+CANOPY_EXPORT bool admit_child(Frame* parent, Frame* child, const RequestInfo* requests, std::size_t n,
+                               int socket);
 /// create_region_for makes a root region that `task` holds read-write.
 CANOPY_EXPORT RegionNode* create_region_for(Frame* task, int dims, const std::int64_t* extent, std::size_t elem_size,
                                             std::size_t elem_align, const char* elem_type);
