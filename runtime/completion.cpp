@@ -90,20 +90,25 @@ void complete(Frame* f) {
   }
 }
 
-void release_ref(Frame* f, std::uint32_t delta) {
+void release_ref(Frame* f, std::uint32_t delta) { release_ref_on(Scheduler::current_hot(), f, delta); }
+
+void release_ref_on(detail::WorkerHot* w, Frame* f, std::uint32_t delta) {
   // Holding every remaining reference ourselves means nobody else can touch the count: no RMW needed.
   if (f->refs.load(std::memory_order_acquire) == delta || f->refs.fetch_sub(delta, std::memory_order_acq_rel) == delta)
-    free_frame(f);
+    free_frame_on(w, f);
 }
 
-void run_child_inline(Frame* me, Frame* child) {
-  detail::WorkerHot* w = Scheduler::current_hot();
+void run_child_inline(Frame* me, Frame* child) { run_child_inline_on(Scheduler::current_hot(), me, child); }
+
+detail::WorkerHot* run_child_inline_on(detail::WorkerHot* w, Frame* me, Frame* child) {
   child->worker = w;
   w->current = child;
   run_body(child);
-  w = Scheduler::current_hot();  // the child may have parked and come back on another worker
+  // The child may have parked and come back on another worker; its record says where it ended.
+  w = child->worker;
   w->current = me;
   me->worker = w;
+  return w;
 }
 
 void wait_done(Frame* me, Frame* c) {
@@ -138,7 +143,15 @@ void wait_done(Frame* me, Frame* c) {
 std::exception_ptr join_children(Frame* me) {
   std::exception_ptr first;
   while (Frame* c = me->first_child) {
-    wait_done(me, c);
+    for (;;) {
+      try {
+        wait_done(me, c);
+        break;
+      } catch (...) {
+        // A deadlock resumed us; c is being unwound by the same recovery and will finish.
+        if (!first) first = std::current_exception();
+      }
+    }
     if (c->error && !c->error_observed.exchange(true, std::memory_order_acq_rel) && !first) first = c->error;
     join_child(me, c);
   }
@@ -168,13 +181,19 @@ void future_get(Frame* c, void* out) {
     if (w && me && c->parent == me && w->deque.peek_tail() == c && w->deque.pop() == c) {
       // The fast path: our own child, not stolen. Run it here; when our handle and our join are the
       // only references, nobody else can be waiting, so a plain store publishes completion.
-      rt::run_child_inline(me, c);
+      w = rt::run_child_inline_on(w, me, c);
       if (c->refs.load(std::memory_order_relaxed) == kHandleRef + kJoinRef)
         c->state.store(kDone, std::memory_order_release);
       else
         complete(c);
     } else {
-      rt::wait_done(me, c);
+      try {
+        rt::wait_done(me, c);
+      } catch (...) {
+        rt::release_ref(c, kHandleRef);  // the handle is spent; the parent still joins c
+        throw;
+      }
+      w = sched::Scheduler::current_hot();
     }
   }
   // A get() by the parent is also its join: the child leaves the list that wait_all walks, and the
@@ -187,14 +206,14 @@ void future_get(Frame* c, void* out) {
   if (c->error) {
     c->error_observed.store(true, std::memory_order_release);
     std::exception_ptr e = c->error;
-    rt::release_ref(c, mine);
+    rt::release_ref_on(w, c, mine);
     std::rethrow_exception(e);
   }
   if (out) {
     if ((c->refs.load(std::memory_order_acquire) >> 1) == 1) c->ops->take_result(c, out);
     else c->ops->copy_result(c, out);
   }
-  rt::release_ref(c, mine);
+  rt::release_ref_on(w, c, mine);
 }
 
 void future_wait(Frame* c) {

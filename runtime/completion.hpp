@@ -13,6 +13,8 @@ void unlink_child(detail::Frame* me, detail::Frame* c);
 void join_child(detail::Frame* me, detail::Frame* c);
 /// run_child_inline runs `child` (just popped by `me`'s worker) on the current stack, to completion.
 void run_child_inline(detail::Frame* me, detail::Frame* child);
+/// run_child_inline_on is run_child_inline from worker w; returns the worker the caller is on afterwards.
+detail::WorkerHot* run_child_inline_on(detail::WorkerHot* w, detail::Frame* me, detail::Frame* child);
 /// wait_done returns once `c` has completed; `me` is the waiting task (nullptr on a plain thread).
 void wait_done(detail::Frame* me, detail::Frame* c);
 /// join_children waits for all of `me`'s unjoined children and returns the first error nobody got.
@@ -21,6 +23,7 @@ std::exception_ptr join_children(detail::Frame* me);
 void complete(detail::Frame* f);
 /// release_ref drops `delta` references (kHandleRef or kJoinRef) and frees the frame at zero.
 void release_ref(detail::Frame* f, std::uint32_t delta);
+void release_ref_on(detail::WorkerHot* w, detail::Frame* f, std::uint32_t delta);
 /// task_name is a readable name for the task's callable ("fib", "main::{lambda(...)#1}").
 std::string task_name(const detail::Frame* f);
 

@@ -38,7 +38,9 @@ void push_block(void*& head, std::uint32_t& count, void* block) {
 }
 }  // namespace
 
-void free_frame(detail::Frame* f) {
+void free_frame(detail::Frame* f) { free_frame_on(sched::Scheduler::current_hot(), f); }
+
+void free_frame_on(detail::WorkerHot* w, detail::Frame* f) {
   std::uint8_t cls = f->size_class;
   delete f->deps;
   f->ops->destroy(f);
@@ -46,7 +48,6 @@ void free_frame(detail::Frame* f) {
     ::operator delete(static_cast<void*>(f), std::align_val_t{64});
     return;
   }
-  detail::WorkerHot* w = sched::Scheduler::current_hot();
   if (w && w->free_count[cls] < kMaxCachedPerClass) {
     push_block(w->free_frames[cls], w->free_count[cls], f);
     return;

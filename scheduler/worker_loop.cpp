@@ -12,7 +12,7 @@ thread_local Worker* tls_worker __attribute__((tls_model("initial-exec"))) = nul
 constexpr int kSpinRounds = 64;        // steal rounds before a worker sleeps
 constexpr int kCrossSocketEvery = 4;   // one round in four also looks at other sockets
 constexpr int kFirstSleepUs = 1000;    // sleeps start short and double: a lost wake-up costs little
-constexpr int kLongestSleepUs = 50000;
+constexpr int kLongestSleepUs = 10000;
 
 void recycle_fiber(Fiber* left, void*) {
   Worker* w = tls_worker;
