@@ -39,6 +39,11 @@ void Analyzer::scan(std::vector<Use>& list, const Use& incoming, std::vector<Fra
   for (std::size_t i = 0; i < list.size(); ++i) {
     Use& u = list[i];
     bool drop_it = finished(u.task);
+    // A task's own requests never order it against itself (one child may read and reduce one region).
+    if (u.task == incoming.task) {
+      list[keep++] = u;
+      continue;
+    }
     if (!drop_it && u.box.overlaps(incoming.box) && conflicts(u.privilege, u.op, incoming.privilege, incoming.op)) {
       preds.push_back(u.task);
       drop_it = may_prune && exclusive(incoming.privilege) && incoming.box.contains(u.box);

@@ -10,6 +10,7 @@
 #include "canopy/errors.hpp"
 #include "deadlock.hpp"
 #include "frame_arena.hpp"
+#include "log.hpp"
 #include "scheduler/scheduler.hpp"
 #include "task_deps.hpp"
 #include "trace.hpp"
@@ -143,13 +144,18 @@ void wait_done(Frame* me, Frame* c) {
 std::exception_ptr join_children(Frame* me) {
   std::exception_ptr first;
   while (Frame* c = me->first_child) {
-    for (;;) {
+    for (int deadlocks = 0;; ++deadlocks) {
       try {
         wait_done(me, c);
         break;
       } catch (...) {
-        // A deadlock resumed us; c is being unwound by the same recovery and will finish.
+        // A deadlock resumed us; c is being unwound by the same recovery and will finish. If it
+        // does not, nothing ever will: end the program with the report rather than hang.
         if (!first) first = std::current_exception();
+        if (deadlocks > 0) {
+          log(Subsystem::sched).critical("unrecoverable deadlock, aborting:\n{}", deadlock_report());
+          std::abort();
+        }
       }
     }
     if (c->error && !c->error_observed.exchange(true, std::memory_order_acq_rel) && !first) first = c->error;
@@ -210,8 +216,17 @@ void future_get(Frame* c, void* out) {
     std::rethrow_exception(e);
   }
   if (out) {
-    if ((c->refs.load(std::memory_order_acquire) >> 1) == 1) c->ops->take_result(c, out);
-    else c->ops->copy_result(c, out);
+    const bool sole_handle = (c->refs.load(std::memory_order_acquire) >> 1) == 1;
+    if (c->ops->copyable_result) {
+      if (sole_handle) c->ops->take_result(c, out);
+      else c->ops->copy_result(c, out);
+    } else if (!c->result_moved.exchange(true, std::memory_order_acq_rel)) {
+      c->ops->take_result(c, out);  // a move-only result goes to the first of several handles
+    } else {
+      rt::release_ref_on(w, c, mine);
+      throw Error("canopy: Future::get: the move-only result of task '" + rt::task_name(c) +
+                  "' was already taken through another handle to it");
+    }
   }
   rt::release_ref_on(w, c, mine);
 }

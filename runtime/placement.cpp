@@ -25,6 +25,10 @@ void check_placement(const Frame* parent, Placement p) {
       if (p.index < 0 || p.index >= rt.scheduler->sockets())
         throw Error("canopy: spawn on_socket(" + std::to_string(p.index) + ") from task '" + rt::task_name(parent) +
                     "': this rank has " + std::to_string(rt.scheduler->sockets()) + " socket(s)");
+      if (rt.scheduler->workers_on(p.index) == 0)
+        throw Error("canopy: spawn on_socket(" + std::to_string(p.index) + ") from task '" + rt::task_name(parent) +
+                    "': no worker runs on that socket (" + std::to_string(rt.scheduler->workers()) +
+                    " workers for " + std::to_string(rt.scheduler->sockets()) + " sockets)");
       return;
     case Placement::Kind::gpu:
       if (gpu_count() == 0 || p.index >= gpu_count())

@@ -54,7 +54,7 @@ std::string callable_name(const char* type_name, const void* fn) {
   std::vector<std::string> holdings;
   if (parent->deps)
     for (const Held& h : parent->deps->held)
-      if (h.storage == n->storage) holdings.push_back(privilege_name(h.privilege, h.op) + " on " + h.box.str());
+      if (h.root == n->storage->root_id) holdings.push_back(privilege_name(h.privilege, h.op) + " on " + h.box.str());
   if (holdings.empty()) {
     msg << "it holds nothing on that region";
   } else {
@@ -79,10 +79,11 @@ void check_requests(const Frame* parent, const RequestInfo* requests, std::size_
     const RequestInfo& r = requests[i];
     // Covered when the union of the boxes held with a sufficient privilege contains the request:
     // cut each such box out of what is still uncovered.
-    std::vector<Box> uncovered{rt::box_of(r.node)};
+    std::vector<Box> uncovered;
+    if (!rt::box_of(r.node).empty()) uncovered.push_back(rt::box_of(r.node));  // nothing asked, nothing to hold
     if (parent->deps)
       for (const rt::Held& h : parent->deps->held) {
-        if (h.storage != r.node->storage || !rt::grants(h.privilege, h.op, r.privilege, r.op)) continue;
+        if (h.root != r.node->storage->root_id || !rt::grants(h.privilege, h.op, r.privilege, r.op)) continue;
         std::vector<Box> next;
         for (const Box& b : uncovered)
           for (const Box& piece : b.subtract(h.box)) next.push_back(piece);
@@ -102,8 +103,7 @@ bool admit_child(Frame* parent, Frame* child, const RequestInfo* requests, std::
   std::vector<Frame*> preds;
   for (std::size_t i = 0; i < n; ++i) {
     const RequestInfo& r = requests[i];
-    storage_retain(r.node->storage);
-    theirs.held.push_back(rt::Held{r.node->storage, rt::box_of(r.node), r.privilege, r.op, r.node->id});
+    theirs.held.push_back(rt::Held{r.node->storage->root_id, rt::box_of(r.node), r.privilege, r.op, r.node->id});
     mine.analyzer->add(child, r, preds);
   }
   for (Frame* p : preds) {
@@ -119,8 +119,7 @@ bool admit_child(Frame* parent, Frame* child, const RequestInfo* requests, std::
 RegionNode* create_region_for(Frame* task, int dims, const std::int64_t* extent, std::size_t elem_size,
                               std::size_t elem_align, const char* elem_type) {
   RegionNode* n = region_create(dims, extent, elem_size, elem_align, elem_type);
-  storage_retain(n->storage);
-  rt::deps_of(task).held.push_back(rt::Held{n->storage, rt::box_of(n), Privilege::read_write, nullptr, n->id});
+  rt::deps_of(task).held.push_back(rt::Held{n->storage->root_id, rt::box_of(n), Privilege::read_write, nullptr, n->id});
   return n;
 }
 

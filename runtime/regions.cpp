@@ -28,6 +28,12 @@ bool Box::overlaps(const Box& o) const {
   return true;
 }
 
+bool Box::empty() const {
+  for (int d = 0; d < dims; ++d)
+    if (hi[d] <= lo[d]) return true;
+  return false;
+}
+
 bool Box::contains(const Box& o) const {
   for (int d = 0; d < dims; ++d)
     if (o.lo[d] < lo[d] || o.hi[d] > hi[d]) return false;
@@ -157,7 +163,9 @@ RegionNode* region_sub(RegionNode* n, const std::int64_t* lo, const std::int64_t
     b.hi[d] = hi[d];
   }
   rt::Box outer = rt::box_of(n);
-  if (!outer.contains(b) || b.lo[0] > b.hi[0])
+  bool inverted = false;
+  for (int d = 0; d < b.dims; ++d) inverted |= b.lo[d] > b.hi[d];
+  if (!outer.contains(b) || inverted)
     throw Error("canopy: sub-region " + b.str() + " is not inside region #" + std::to_string(n->id) + " " + outer.str());
   auto* s = new RegionNode();
   s->dims = n->dims;

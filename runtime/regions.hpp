@@ -49,6 +49,7 @@ struct Box {
   std::int64_t lo[detail::kMaxDims] = {0, 0};
   std::int64_t hi[detail::kMaxDims] = {1, 1};
   bool overlaps(const Box& o) const;
+  bool empty() const;
   bool contains(const Box& o) const;
   /// subtract returns the parts of this box outside `o` (at most 2 * dims boxes).
   std::vector<Box> subtract(const Box& o) const;

@@ -1,5 +1,9 @@
 #include "canopy/runtime.hpp"
 
+#include <string>
+
+#include "canopy/errors.hpp"
+
 #include "deadlock.hpp"
 #include "log.hpp"
 #include "runtime_impl.hpp"
@@ -7,8 +11,12 @@
 namespace canopy {
 
 namespace {
-Config finish(Config cfg) {
-  cfg = apply_env(std::move(cfg));
+/// validate refuses settings no runtime can start with, whichever way they were given.
+Config validate(Config cfg) {
+  if (cfg.workers < 0 || cfg.workers > 4096)
+    throw Error("canopy: Config::workers must be in [0, 4096] (0 = one per core), not " + std::to_string(cfg.workers));
+  if (cfg.stack_size < 64 * 1024)
+    throw Error("canopy: Config::stack_size must be at least 64 KiB, not " + std::to_string(cfg.stack_size));
   rt::set_log_level(cfg.log_level);
   return cfg;
 }
@@ -16,10 +24,14 @@ Config finish(Config cfg) {
 
 Runtime::Runtime() : Runtime(Config{}) {}
 
-Runtime::Runtime(int& argc, char** argv, Config cfg) : Runtime(apply_flags(apply_env(std::move(cfg)), argc, argv)) {}
+Runtime::Runtime(Config cfg) : Runtime(validate(apply_env(std::move(cfg))), nullptr) {}
 
-Runtime::Runtime(Config cfg) : impl_(std::make_unique<Impl>()) {
-  impl_->config = finish(std::move(cfg));
+// Flags are applied after the environment, so a flag wins over a variable.
+Runtime::Runtime(int& argc, char** argv, Config cfg)
+    : Runtime(validate(apply_flags(apply_env(std::move(cfg)), argc, argv)), nullptr) {}
+
+Runtime::Runtime(Config cfg, std::nullptr_t) : impl_(std::make_unique<Impl>()) {
+  impl_->config = std::move(cfg);
   sched::SchedulerOptions opts;
   opts.workers = impl_->config.workers;
   opts.stack_size = impl_->config.stack_size;
@@ -44,7 +56,10 @@ Runtime::~Runtime() {
   if (impl_->tracer) impl_->tracer->write();
 }
 
-void Runtime::run_root(detail::Frame* root) { impl_->scheduler->submit(root, 0); }
+void Runtime::run_root(detail::Frame* root) {
+  root->id = impl_->roots_run.fetch_add(1, std::memory_order_relaxed) + 1;
+  impl_->scheduler->submit(root, impl_->scheduler->placement().front().socket);
+}
 
 int Runtime::rank() const { return impl_->rank; }
 int Runtime::ranks() const { return impl_->ranks; }

@@ -1,5 +1,7 @@
 #pragma once
 // Runtime::Impl: the configuration in force and the scheduler of this rank.
+#include <atomic>
+#include <cstdint>
 #include <memory>
 
 #include "canopy/runtime.hpp"
@@ -14,6 +16,7 @@ struct Runtime::Impl {
   std::unique_ptr<rt::Tracer> tracer;  // set when Config::trace_path is
   int rank = 0;
   int ranks = 1;
+  std::atomic<std::uint64_t> roots_run{0};  // root task ids: worker field 0, so unlike any child's
 };
 
 namespace rt {

@@ -12,13 +12,14 @@ namespace canopy::detail {
 
 TaskDeps::TaskDeps() = default;
 TaskDeps::~TaskDeps() {
-  for (rt::Held& h : held) storage_release(h.storage);
+  for (Storage* s : reduced_storage) storage_release(s);
 }
 
 void attach_reduction(Frame* task, ReductionBufferBase* buffer, Storage* region_storage) {
   std::unique_ptr<ReductionBufferBase> owned(buffer);
   TaskDeps& d = rt::deps_of(task);
   d.reductions.push_back(std::move(owned));
+  storage_retain(region_storage);  // the accessor and the request are gone by the time it is folded
   d.reduced_storage.push_back(region_storage);
 }
 

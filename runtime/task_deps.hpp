@@ -17,7 +17,7 @@ class Analyzer;
 
 /// Held is one privilege a task holds on a box of a root region.
 struct Held {
-  detail::Storage* storage;  // retained
+  std::uint64_t root;        // the root region's id (holding it does not keep the data alive)
   Box box;
   Privilege privilege;
   const char* op;            // reduction operator (mangled), for reduce

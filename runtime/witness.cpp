@@ -30,7 +30,7 @@ void witness_record(const detail::Frame* f, std::int64_t start_ns) {
   rec.end_ns = trace_clock_ns();
   for (const Held& h : f->deps->held) {
     WitnessUse u;
-    u.root_region = h.storage->root_id;
+    u.root_region = h.root;
     u.dims = h.box.dims;
     for (int d = 0; d < h.box.dims; ++d) {
       u.lo[d] = h.box.lo[d];

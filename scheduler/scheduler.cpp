@@ -52,6 +52,10 @@ Scheduler::~Scheduler() {
   for (auto& w : workers_) w->thread.join();
 }
 
+int Scheduler::workers_on(int socket) const {
+  return static_cast<int>(domains_.at(static_cast<size_t>(socket))->workers.size());
+}
+
 void Scheduler::submit(detail::Task* t, int socket) {
   if (socket < 0 || socket >= sockets()) socket = 0;
   Domain& d = *domains_[static_cast<size_t>(socket)];
@@ -91,7 +95,7 @@ void Scheduler::park(Waiter& w, bool (*commit)(Waiter&, void*), void* arg) {
   w.scheduler = s;
   s->register_parked(w);
   me->count(me->parks);
-  Fiber* to = s->take_ready(me, false);
+  Fiber* to = s->take_ready(me);
   if (!to) to = s->take_fiber(me);
   me->fiber = to;
   me->hot.current = static_cast<detail::Frame*>(to->parked_task);

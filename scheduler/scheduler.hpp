@@ -68,6 +68,8 @@ class Scheduler {
 
   int workers() const { return static_cast<int>(workers_.size()); }
   int sockets() const { return static_cast<int>(domains_.size()); }
+  /// workers_on is how many workers socket s has (0 when there are fewer workers than sockets).
+  int workers_on(int socket) const;
   const Topology& topology() const { return topology_; }
   const std::vector<WorkerSlot>& placement() const { return slots_; }
 
@@ -98,7 +100,7 @@ class Scheduler {
   void worker_main(Worker* w);
   static void loop_entry();
   detail::Task* find_work(Worker* w, bool cross_socket);
-  Fiber* take_ready(Worker* w, bool cross_socket);
+  Fiber* take_ready(Worker* w);
   void run_ready(Worker* w, Fiber* ready);
   Fiber* take_fiber(Worker* w);
   void idle(Worker* w);

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "canopy/errors.hpp"
+
 namespace canopy::sched {
 
 namespace {
@@ -31,7 +33,7 @@ struct Topology::Impl {
 
 namespace {
 
-void fail(const std::string& what) { throw std::runtime_error("canopy topology: " + what); }
+void fail(const std::string& what) { throw canopy::Error("canopy: topology: " + what); }
 
 int socket_of(hwloc_topology_t topo, hwloc_obj_t core) {
   hwloc_obj_t pkg = hwloc_get_ancestor_obj_by_type(topo, HWLOC_OBJ_PACKAGE, core);

@@ -63,26 +63,24 @@ Fiber* Scheduler::take_fiber(Worker* w) {
   return f;
 }
 
-Fiber* Scheduler::take_ready(Worker* w, bool cross_socket) {
-  int n = sockets();
-  for (int k = 0; k < (cross_socket ? n : 1); ++k) {
-    Domain& d = *domains_[static_cast<size_t>((w->socket + k) % n)];
-    if (d.ready_count.load(std::memory_order_relaxed) == 0) continue;
-    std::lock_guard<std::mutex> lk(d.mutex);
-    if (d.ready.empty()) continue;
-    Fiber* f = d.ready.front();
-    d.ready.pop_front();
-    d.ready_count.fetch_sub(1, std::memory_order_relaxed);
-    return f;
-  }
-  return nullptr;
+Fiber* Scheduler::take_ready(Worker* w) {
+  // A parked task resumes on the socket it parked on: its data and a placed task's promise are there.
+  Domain& d = *domains_[static_cast<size_t>(w->socket)];
+  if (d.ready_count.load(std::memory_order_relaxed) == 0) return nullptr;
+  std::lock_guard<std::mutex> lk(d.mutex);
+  if (d.ready.empty()) return nullptr;
+  Fiber* f = d.ready.front();
+  d.ready.pop_front();
+  d.ready_count.fetch_sub(1, std::memory_order_relaxed);
+  return f;
 }
 
 detail::Task* Scheduler::find_work(Worker* w, bool cross_socket) {
   const int n = sockets();
   for (int k = 0; k < (cross_socket ? n : 1); ++k) {
     Domain& d = *domains_[static_cast<size_t>((w->socket + k) % n)];
-    if (d.submitted_count.load(std::memory_order_relaxed) > 0) {
+    // Submitted tasks were placed on this socket (on_socket, the root): only its workers take them.
+    if (k == 0 && d.submitted_count.load(std::memory_order_relaxed) > 0) {
       std::lock_guard<std::mutex> lk(d.mutex);
       if (!d.submitted.empty()) {
         detail::Task* t = d.submitted.front();
@@ -123,7 +121,7 @@ void Scheduler::loop_entry() {
       w->fiber = &w->thread_fiber;
       switch_fiber(f, &w->thread_fiber, nullptr, nullptr);  // never comes back
     }
-    if (Fiber* ready = s->take_ready(w, false)) {
+    if (Fiber* ready = s->take_ready(w)) {
       s->run_ready(w, ready);
       continue;
     }
@@ -143,12 +141,6 @@ void Scheduler::idle(Worker* w) {
     bool cross = round % kCrossSocketEvery == kCrossSocketEvery - 1;
     if (stopping()) return;
     if (domains_[static_cast<size_t>(w->socket)]->ready_count.load(std::memory_order_relaxed) > 0) return;
-    if (cross) {
-      if (Fiber* ready = take_ready(w, true)) {
-        run_ready(w, ready);
-        return;
-      }
-    }
     if (detail::Task* t = find_work(w, cross)) {
       w->count(w->executed);
       t->execute(t);

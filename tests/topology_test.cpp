@@ -71,7 +71,7 @@ TEST_CASE("two synthetic sockets: 4 workers per socket, steals prefer the own so
   CHECK(per_socket[0] == 4);
   CHECK(per_socket[1] == 4);
 
-  for (int rep = 0; rep < 5; ++rep) rt.run(stealable, std::size_t{64}, std::uint64_t{2000});
+  for (int rep = 0; rep < 5; ++rep) rt.run(stealable, std::size_t{64}, std::uint64_t{20000});
   for (int rep = 0; rep < 3; ++rep) REQUIRE(rt.run(fib_task, 20) == 6765);
 
   std::vector<canopy::WorkerStats> after = rt.worker_stats();

@@ -63,6 +63,7 @@ class CANOPY_EXPORT Runtime {
   struct Impl;
 
  private:
+  Runtime(Config checked, std::nullptr_t);  // starts from a configuration already validated
   void run_root(detail::Frame* root);
   std::unique_ptr<Impl> impl_;
 };

@@ -28,6 +28,7 @@ struct FrameOps {
   void (*copy_result)(Frame*, void*);  // copy it (for a future with other handles)
   const char* (*type_name)();          // mangled name of the callable's type, for messages
   const void* (*function_address)(const Frame*);  // the function spawned, when it is a plain function
+  bool copyable_result;                // whether a shared future can copy the result
 };
 
 /// Frame state values; any other value is a pointer to the first registered Waiter.
@@ -50,6 +51,7 @@ struct Frame : Task, Context {
   std::atomic<std::uint32_t> refs{kHandleRef + kJoinRef};
   std::uint8_t size_class = kHeapFrame;
   std::atomic<bool> error_observed{false};
+  std::atomic<bool> result_moved{false};  // a move-only result went to one of several handles
   std::uint32_t depth = 0;
   std::uint64_t id = 0;
   Frame* first_child = nullptr;                    // children not joined yet (touched by this task only)
@@ -139,8 +141,6 @@ struct TypedFrame final : Frame {
       if constexpr (std::is_copy_constructible_v<R>) {
         auto* self = static_cast<TypedFrame*>(base);
         ::new (out) R(*self->result.ptr());
-      } else {
-        take_result(base, out);  // a move-only result goes to whichever handle gets it first
       }
     }
   }
@@ -151,7 +151,8 @@ struct TypedFrame final : Frame {
     else
       return nullptr;
   }
-  static constexpr FrameOps kOps{&run, &destroy, &take_result, &copy_result, &type_name, &function_address};
+  static constexpr FrameOps kOps{&run,       &destroy,          &take_result, &copy_result,
+                                 &type_name, &function_address, std::is_void_v<R> || std::is_copy_constructible_v<R>};
 };
 
 /// Runtime entry points that the inline templates call.
