@@ -13,6 +13,8 @@ constexpr int kSpinRounds = 64;        // steal rounds before a worker sleeps
 constexpr int kCrossSocketEvery = 4;   // one round in four also looks at other sockets
 constexpr int kFirstSleepUs = 1000;    // sleeps start short and double: a lost wake-up costs little
 constexpr int kLongestSleepUs = 10000;
+constexpr int kDrowsySleeps = 100;      // after about a second idle, sleep longer still
+constexpr int kDrowsySleepUs = 200000;
 
 void recycle_fiber(Fiber* left, void*) {
   Worker* w = tls_worker;
@@ -149,10 +151,10 @@ void Scheduler::idle(Worker* w) {
     for (int i = 0; i < (round < 16 ? 16 : 128); ++i) _mm_pause();
   }
   int timeout = kFirstSleepUs;
-  while (!stopping()) {
+  for (int sleeps = 1; !stopping(); ++sleeps) {
     if (sleep(w, timeout)) return;
     if (work_visible()) return;
-    timeout = std::min(timeout * 2, kLongestSleepUs);
+    timeout = sleeps < kDrowsySleeps ? std::min(timeout * 2, kLongestSleepUs) : kDrowsySleepUs;
   }
 }
 
