@@ -125,13 +125,15 @@ void Scheduler::resume(Waiter& w) {
 }
 
 void Scheduler::push_ready(Fiber* f, bool wake) {
-  Domain& d = *domains_[static_cast<size_t>(f->home_socket)];
+  // Read once: as soon as the lock is dropped another worker may run the fiber and park it again.
+  const int socket = f->home_socket;
+  Domain& d = *domains_[static_cast<size_t>(socket)];
   {
     std::lock_guard<std::mutex> lk(d.mutex);
     d.ready.push_back(f);
     d.ready_count.fetch_add(1, std::memory_order_release);
   }
-  if (wake) wake_one(f->home_socket);
+  if (wake) wake_one(socket);
 }
 
 void Scheduler::register_parked(Waiter& w) {

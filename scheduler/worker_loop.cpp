@@ -10,7 +10,7 @@ namespace {
 thread_local Worker* tls_worker __attribute__((tls_model("initial-exec"))) = nullptr;
 
 constexpr int kSpinRounds = 64;        // steal rounds before a worker sleeps
-constexpr int kCrossSocketEvery = 4;   // one round in four also looks at other sockets
+constexpr int kCrossSocketEvery = 8;   // one round in eight also looks at other sockets
 constexpr int kFirstSleepUs = 1000;    // sleeps start short and double: a lost wake-up costs little
 constexpr int kLongestSleepUs = 10000;
 constexpr int kDrowsySleeps = 100;      // after about a second idle, sleep longer still

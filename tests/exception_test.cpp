@@ -246,3 +246,34 @@ TEST_CASE("the runtime stays usable after many failing runs", "[core][exception]
   }
   check_tree_seeds(rt, 1000, 10);
 }
+
+namespace {
+int point_may_throw(canopy::Context&, std::size_t i, std::size_t bad) {
+  if (i == bad) throw Boom("point " + std::to_string(i), 1);
+  busy(500);
+  return static_cast<int>(i);
+}
+std::string index_launch_throws(canopy::Context& ctx, std::size_t n, std::size_t bad) {
+  auto fs = ctx.spawn_each(n, point_may_throw, bad);
+  try {
+    fs.get();
+  } catch (const Boom& b) {
+    // The other points are still there: every future that was not consumed still gets its value.
+    int sum = 0;
+    for (std::size_t i = 0; i < fs.size(); ++i)
+      if (fs[i].valid()) sum += fs[i].get();
+    return std::string(b.what()) + " / " + std::to_string(sum);
+  }
+  return "no exception";
+}
+}  // namespace
+
+TEST_CASE("an exception in an index launch: FutureMap::get rethrows it", "[core][exception]") {
+  const int w = CANOPY_WORKER_COUNTS();
+  canopy::Runtime rt(runtime_config(w));
+  // Points 0..9; point 6 throws. FutureMap::get consumes 0..6 in order and rethrows at 6; 7, 8 and 9
+  // are left for the handler: 7 + 8 + 9 = 24.
+  CHECK(rt.run(index_launch_throws, std::size_t{10}, std::size_t{6}) == "point 6 / 24");
+  CHECK_THROWS_MATCHES(rt.run([](canopy::Context& ctx) { ctx.spawn_each(100, point_may_throw, std::size_t{42}); }),
+                       Boom, Message("point 42"));
+}

@@ -5,13 +5,20 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <csignal>
 #include <cstdint>
 #include <mutex>
 #include <numeric>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_support.hpp"
@@ -94,6 +101,38 @@ TEST_CASE("the default stack holds a chain 4 000 deep", "[core][spawn][deep]") {
   REQUIRE(rt.config().stack_size == std::size_t{8} << 20);
   CHECK(rt.run(chain, 4000L) == 4000);
 }
+
+// Sanitizers install their own SIGSEGV handling, so the overflow report is checked in plain builds only.
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+TEST_CASE("a fiber stack overflow is reported with the way to raise the stack size", "[core][spawn][deep]") {
+  char path[] = "/tmp/canopy_overflow_XXXXXX";
+  int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {  // the child overflows a 64 KiB fiber stack; it must die with a message, not hang
+    ::dup2(fd, 2);
+    canopy::Config cfg = runtime_config(1);
+    cfg.stack_size = std::size_t{64} << 10;
+    canopy::Runtime rt(cfg);
+    rt.run(chain, 1000000L);
+    ::_exit(0);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::string err;
+  char buf[4096];
+  ::lseek(fd, 0, SEEK_SET);
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) err.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  ::unlink(path);
+  INFO("child's stderr: " << err);
+  CHECK(WIFSIGNALED(status));
+  if (WIFSIGNALED(status)) CHECK(WTERMSIG(status) == SIGABRT);
+  CHECK_THAT(err, Catch::Matchers::Contains("stack overflow"));
+  CHECK_THAT(err, Catch::Matchers::Contains("stack-size"));
+}
+#endif
 
 namespace {
 std::uint64_t square_and_count(canopy::Context&, std::uint64_t i, std::atomic<std::uint64_t>* ran) {
@@ -421,4 +460,50 @@ TEST_CASE("ctx.info() of the root task", "[core][info]") {
   // Ids are "unique within a rank while the runtime lives": that includes the roots of successive runs.
   canopy::TaskInfo root2 = rt.run([](canopy::Context& ctx) { return ctx.info(); });
   CHECK(root2.id != root.id);
+}
+
+// ---- frames of every size, runtimes on other threads -----------------------------------------
+
+namespace {
+std::uint64_t big_frames(canopy::Context& ctx, int n) {
+  // A callable of 2 KiB makes a frame larger than the biggest size class: it comes from the heap.
+  std::array<unsigned char, 2048> blob{};
+  for (std::size_t i = 0; i < blob.size(); ++i) blob[i] = static_cast<unsigned char>(i * 7);
+  std::vector<canopy::Future<std::uint64_t>> fs;
+  for (int i = 0; i < n; ++i)
+    fs.push_back(ctx.spawn([blob](canopy::Context&, int k) {
+      std::uint64_t s = static_cast<std::uint64_t>(k);
+      for (unsigned char b : blob) s += b;
+      return s;
+    }, i));
+  std::uint64_t total = 0;
+  for (auto& f : fs) total += f.get();
+  return total;
+}
+}  // namespace
+
+TEST_CASE("frames larger than the size classes (heap frames) work like the others", "[core][spawn]") {
+  const int w = CANOPY_WORKER_COUNTS();
+  canopy::Runtime rt(runtime_config(w));
+  std::uint64_t per = 0;
+  for (std::size_t i = 0; i < 2048; ++i) per += static_cast<unsigned char>(i * 7);
+  constexpr int n = 5000;
+  CHECK(rt.run(big_frames, n) == per * n + static_cast<std::uint64_t>(n) * (n - 1) / 2);
+}
+
+TEST_CASE("runtimes driven from other threads, two at the same time", "[core][spawn]") {
+  const int w = CANOPY_WORKER_COUNTS();
+  canopy::Runtime a(runtime_config(w));
+  canopy::Runtime b(runtime_config(w));
+  long ra = 0, rb = 0;
+  std::thread ta([&] {
+    for (int i = 0; i < 20; ++i) ra += a.run(fib_task, 18);
+  });
+  std::thread tb([&] {
+    for (int i = 0; i < 20; ++i) rb += b.run(nqueens_task, 7, 0, 0u, 0u, 0u);
+  });
+  ta.join();
+  tb.join();
+  CHECK(ra == 20 * 2584);
+  CHECK(rb == 20 * 40);
 }

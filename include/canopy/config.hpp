@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <string>
 
+#include "canopy/export.hpp"
+
 namespace canopy {
 
 /// Config holds every runtime setting; `Runtime` applies env vars and flags on top of it.
@@ -16,8 +18,8 @@ struct Config {
 };
 
 /// apply_env overrides `cfg` with the CANOPY_* environment variables; throws canopy::Error on bad values.
-Config apply_env(Config cfg);
+CANOPY_EXPORT Config apply_env(Config cfg);
 /// apply_flags overrides `cfg` with --canopy:* flags and removes them from argc/argv.
-Config apply_flags(Config cfg, int& argc, char** argv);
+CANOPY_EXPORT Config apply_flags(Config cfg, int& argc, char** argv);
 
 }  // namespace canopy
