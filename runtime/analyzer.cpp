@@ -26,11 +26,9 @@ bool finished(const Frame* f) { return f->state.load(std::memory_order_acquire) 
 Analyzer::~Analyzer() {
   for (auto& [storage, root] : roots_) {
     for (Use& u : root.others) drop(u.task);
-    for (auto& p : root.partitions) {
+    for (auto& p : root.partitions)
       for (auto& list : p->pieces)
         for (Use& u : list) drop(u.task);
-      detail::partition_release(p->partition);
-    }
   }
 }
 
@@ -54,23 +52,22 @@ void Analyzer::scan(std::vector<Use>& list, const Use& incoming, std::vector<Fra
   list.resize(keep);
 }
 
-Analyzer::PartitionUsers& Analyzer::users_of(RootUsers& root, detail::PartitionNode* p) {
-  auto it = root.by_partition.find(p);
+Analyzer::PartitionUsers& Analyzer::users_of(RootUsers& root, const detail::PartitionNode* p) {
+  auto it = root.by_partition.find(p->id);
   if (it != root.by_partition.end()) return *it->second;
   auto users = std::make_unique<PartitionUsers>();
-  users->partition = p;
-  detail::partition_retain(p);
+  users->shape = p->shape;
   users->bounds = box_of(p->parent);
-  users->pieces.resize(p->count);
+  users->pieces.resize(p->shape->count);
   PartitionUsers* raw = users.get();
   root.partitions.push_back(std::move(users));
-  root.by_partition.emplace(p, raw);
+  root.by_partition.emplace(p->id, raw);
   return *raw;
 }
 
 void Analyzer::add(Frame* child, const detail::RequestInfo& request, std::vector<Frame*>& preds) {
   detail::RegionNode* node = request.node;
-  RootUsers& root = roots_[node->storage];
+  RootUsers& root = roots_[node->storage->root_id];
   Use incoming{child, box_of(node), request.privilege, request.op};
   PartitionUsers* home = nullptr;
   if (node->partition && node->partition->disjoint) home = &users_of(root, node->partition);
@@ -81,7 +78,7 @@ void Analyzer::add(Frame* child, const detail::RequestInfo& request, std::vector
   for (auto& p : root.partitions) {
     if (p.get() == home || !p->bounds.overlaps(incoming.box)) continue;
     scratch_.clear();
-    pieces_overlapping(p->partition, incoming.box, scratch_);
+    pieces_overlapping(*p->shape, incoming.box, scratch_);
     for (std::size_t i : scratch_) scan(p->pieces[i], incoming, preds, true);
   }
   scan(root.others, incoming, preds, true);

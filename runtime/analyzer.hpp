@@ -33,22 +33,22 @@ class Analyzer {
 
  private:
   struct PartitionUsers {
-    detail::PartitionNode* partition;  // retained
-    Box bounds;                         // the partitioned region's box
+    std::shared_ptr<const detail::PartitionShape> shape;  // not the partition: that would keep its data
+    Box bounds;                                            // the partitioned region's box
     std::vector<std::vector<Use>> pieces;
   };
   struct RootUsers {
     std::vector<Use> others;
     std::vector<std::unique_ptr<PartitionUsers>> partitions;
-    std::unordered_map<const detail::PartitionNode*, PartitionUsers*> by_partition;
+    std::unordered_map<std::uint64_t, PartitionUsers*> by_partition;  // by partition id
   };
 
   /// scan appends conflicting unfinished uses of `list` to preds, drops finished ones, and (when the
   /// new use writes all of an old one's box) drops the old one too: later users meet it through us.
   static void scan(std::vector<Use>& list, const Use& incoming, std::vector<detail::Frame*>& preds, bool may_prune);
-  PartitionUsers& users_of(RootUsers& root, detail::PartitionNode* p);
+  PartitionUsers& users_of(RootUsers& root, const detail::PartitionNode* p);
 
-  std::unordered_map<const detail::Storage*, RootUsers> roots_;
+  std::unordered_map<std::uint64_t, RootUsers> roots_;  // by root region id
   std::vector<std::size_t> scratch_;
 };
 

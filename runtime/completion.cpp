@@ -59,7 +59,7 @@ void join_child(Frame* me, Frame* c) {
 }
 
 void run_body(Frame* f) {
-  std::int64_t witness_start = CANOPY_CHECKED_BUILD && f->deps ? trace_clock_ns() : 0;
+  std::int64_t witness_start = CANOPY_CHECKED_BUILD ? trace_clock_ns() : 0;
   if (f->worker->trace) [[unlikely]] {
     std::int64_t start = trace_clock_ns();
     f->ops->run(f);

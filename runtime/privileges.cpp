@@ -21,7 +21,7 @@ bool grants(Privilege held, const char* held_op, Privilege asked, const char* as
   switch (asked) {
     case Privilege::read: return held == Privilege::read || held == Privilege::read_write;
     case Privilege::write: return held == Privilege::write || held == Privilege::read_write;
-    case Privilege::read_write: return held == Privilege::read_write;
+    case Privilege::read_write: return held == Privilege::write || held == Privilege::read_write;  // api.md
     case Privilege::reduce:
       return held == Privilege::read_write ||
              (held == Privilege::reduce && !conflicts(held, held_op, asked, asked_op));

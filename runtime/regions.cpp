@@ -77,20 +77,21 @@ Box box_of(const detail::RegionNode* n) {
   return b;
 }
 
-Box piece_box(const detail::PartitionNode* p, std::size_t i) {
+Box piece_box(const detail::PartitionShape& p, std::size_t i) {
   Box b;
-  b.dims = p->parent->dims;
+  b.dims = p.dims;
   for (int d = 0; d < b.dims; ++d) {
-    b.lo[d] = p->lo[i * static_cast<size_t>(b.dims) + static_cast<size_t>(d)];
-    b.hi[d] = p->hi[i * static_cast<size_t>(b.dims) + static_cast<size_t>(d)];
+    b.lo[d] = p.lo[i * static_cast<size_t>(b.dims) + static_cast<size_t>(d)];
+    b.hi[d] = p.hi[i * static_cast<size_t>(b.dims) + static_cast<size_t>(d)];
   }
   return b;
 }
 
-void pieces_overlapping(const detail::PartitionNode* p, const Box& b, std::vector<std::size_t>& out) {
+void pieces_overlapping(const detail::PartitionShape& shape, const Box& b, std::vector<std::size_t>& out) {
+  const detail::PartitionShape* p = &shape;
   if (p->equal_blocks) {
     // Blocks are sorted along dimension 0 and each spans the parent in the others: binary search.
-    const int dims = p->parent->dims;
+    const int dims = p->dims;
     auto lo_of = [&](std::size_t i) { return p->lo[i * static_cast<size_t>(dims)]; };
     auto hi_of = [&](std::size_t i) { return p->hi[i * static_cast<size_t>(dims)]; };
     std::size_t first = 0, last = p->count;
@@ -100,11 +101,11 @@ void pieces_overlapping(const detail::PartitionNode* p, const Box& b, std::vecto
       else last = mid;
     }
     for (std::size_t i = first; i < p->count && lo_of(i) < b.hi[0]; ++i)
-      if (piece_box(p, i).overlaps(b)) out.push_back(i);
+      if (piece_box(shape, i).overlaps(b)) out.push_back(i);
     return;
   }
   for (std::size_t i = 0; i < p->count; ++i)
-    if (piece_box(p, i).overlaps(b)) out.push_back(i);
+    if (piece_box(shape, i).overlaps(b)) out.push_back(i);
 }
 
 }  // namespace canopy::rt
@@ -186,22 +187,25 @@ PartitionNode* region_partition_equal(RegionNode* n, std::size_t pieces) {
   auto* p = new PartitionNode();
   p->parent = n;
   region_retain(n);
-  p->equal_blocks = true;
+  auto shape = std::make_shared<PartitionShape>();
+  shape->dims = n->dims;
+  shape->equal_blocks = true;
   p->disjoint = true;
-  p->count = pieces;
+  shape->count = pieces;
   p->id = rt::next_region_id_value();
   const auto dims = static_cast<std::size_t>(n->dims);
-  p->lo.resize(pieces * dims);
-  p->hi.resize(pieces * dims);
+  shape->lo.resize(pieces * dims);
+  shape->hi.resize(pieces * dims);
   const std::int64_t len = n->hi[0] - n->lo[0];
   for (std::size_t i = 0; i < pieces; ++i) {
-    p->lo[i * dims] = rt::block_start(n->lo[0], len, pieces, i);
-    p->hi[i * dims] = rt::block_start(n->lo[0], len, pieces, i + 1);
+    shape->lo[i * dims] = rt::block_start(n->lo[0], len, pieces, i);
+    shape->hi[i * dims] = rt::block_start(n->lo[0], len, pieces, i + 1);
     for (std::size_t d = 1; d < dims; ++d) {
-      p->lo[i * dims + d] = n->lo[d];
-      p->hi[i * dims + d] = n->hi[d];
+      shape->lo[i * dims + d] = n->lo[d];
+      shape->hi[i * dims + d] = n->hi[d];
     }
   }
+  p->shape = std::move(shape);
   return p;
 }
 
@@ -209,14 +213,17 @@ PartitionNode* region_partition(RegionNode* n, std::size_t count, const std::int
   auto* p = new PartitionNode();
   p->parent = n;
   region_retain(n);
-  p->count = count;
+  auto shape = std::make_shared<PartitionShape>();
+  shape->dims = n->dims;
+  shape->count = count;
   p->id = rt::next_region_id_value();
   const auto dims = static_cast<std::size_t>(n->dims);
-  p->lo.assign(lo, lo + count * dims);
-  p->hi.assign(hi, hi + count * dims);
+  shape->lo.assign(lo, lo + count * dims);
+  shape->hi.assign(hi, hi + count * dims);
+  p->shape = shape;
   rt::Box outer = rt::box_of(n);
   for (std::size_t i = 0; i < count; ++i) {
-    rt::Box b = rt::piece_box(p, i);
+    rt::Box b = rt::piece_box(*shape, i);
     if (!outer.contains(b)) {
       partition_release(p);
       throw Error("canopy: partition box " + b.str() + " is not inside region #" + std::to_string(n->id) + " " +
@@ -226,11 +233,12 @@ PartitionNode* region_partition(RegionNode* n, std::size_t count, const std::int
   // Disjointness: sort by the first dimension and compare each box with those that start before it ends.
   std::vector<std::size_t> order(count);
   for (std::size_t i = 0; i < count; ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p->lo[a * dims] < p->lo[b * dims]; });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return shape->lo[a * dims] < shape->lo[b * dims]; });
   for (std::size_t a = 0; a < count && p->disjoint; ++a) {
-    rt::Box ba = rt::piece_box(p, order[a]);
-    for (std::size_t b = a + 1; b < count && p->lo[order[b] * dims] < ba.hi[0]; ++b)
-      if (ba.overlaps(rt::piece_box(p, order[b]))) {
+    rt::Box ba = rt::piece_box(*shape, order[a]);
+    for (std::size_t b = a + 1; b < count && shape->lo[order[b] * dims] < ba.hi[0]; ++b)
+      if (ba.overlaps(rt::piece_box(*shape, order[b]))) {
         p->disjoint = false;
         break;
       }
@@ -244,12 +252,12 @@ void partition_release(PartitionNode* p) {
   region_release(p->parent);
   delete p;
 }
-std::size_t partition_size(const PartitionNode* p) { return p->count; }
+std::size_t partition_size(const PartitionNode* p) { return p->shape->count; }
 bool partition_disjoint(const PartitionNode* p) { return p->disjoint; }
 
 RegionNode* partition_piece(PartitionNode* p, std::size_t i) {
   auto* n = new RegionNode();
-  rt::Box b = rt::piece_box(p, i);
+  rt::Box b = rt::piece_box(*p->shape, i);
   n->dims = b.dims;
   for (int d = 0; d < b.dims; ++d) {
     n->lo[d] = b.lo[d];

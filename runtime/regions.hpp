@@ -2,6 +2,7 @@
 // The runtime side of regions: storage and partitions behind detail::RegionNode.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -25,15 +26,22 @@ struct Storage {
   std::mutex fold_mutex;  // concurrent reducers fold their buffers one at a time
 };
 
+/// PartitionShape is the boxes of a partition's pieces. The analyzer keeps it after the partition
+/// itself is gone, without keeping the partitioned region (and its data) alive.
+struct PartitionShape {
+  int dims = 1;
+  bool equal_blocks = false;  // made by partition_equal: sorted blocks along dimension 0
+  std::size_t count = 0;
+  std::vector<std::int64_t> lo, hi;  // count * dims each
+};
+
 /// PartitionNode is a list of boxes inside a parent region; pieces are made on demand.
 struct PartitionNode {
   std::atomic<std::int32_t> refs{1};
   RegionNode* parent = nullptr;
   bool disjoint = true;
-  bool equal_blocks = false;  // made by partition_equal: piece boxes follow from the index
-  std::size_t count = 0;
-  std::vector<std::int64_t> lo, hi;  // count * dims each
   std::uint64_t id = 0;
+  std::shared_ptr<const PartitionShape> shape;
 };
 
 void storage_retain(Storage* s);
@@ -58,8 +66,8 @@ struct Box {
 
 Box box_of(const detail::RegionNode* n);
 /// pieces_overlapping lists the pieces of `p` whose boxes overlap `b`.
-void pieces_overlapping(const detail::PartitionNode* p, const Box& b, std::vector<std::size_t>& out);
+void pieces_overlapping(const detail::PartitionShape& p, const Box& b, std::vector<std::size_t>& out);
 /// piece_box is piece i's box.
-Box piece_box(const detail::PartitionNode* p, std::size_t i);
+Box piece_box(const detail::PartitionShape& p, std::size_t i);
 
 }  // namespace canopy::rt

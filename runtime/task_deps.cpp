@@ -49,10 +49,11 @@ void finish_deps(detail::Frame* f, std::int64_t witness_start_ns) {
   }
   for (detail::Frame* s : released) {
     if (s->deps->unmet.fetch_sub(1, std::memory_order_acq_rel) != 1) continue;
-    auto* scheduler = static_cast<sched::Scheduler*>(s->parent->worker->scheduler);
-    if (s->deps->socket >= 0) scheduler->submit(s, s->deps->socket);
-    else if (detail::WorkerHot* w = sched::Scheduler::current_hot()) w->push_task(s);
-    else scheduler->submit(s, 0);
+    // Finishing runs on a worker of the same runtime as the successor (never read s->parent: the
+    // parent may be migrating right now).
+    detail::WorkerHot* w = sched::Scheduler::current_hot();
+    if (s->deps->socket >= 0) static_cast<sched::Scheduler*>(w->scheduler)->submit(s, s->deps->socket);
+    else w->push_task(s);
   }
 }
 

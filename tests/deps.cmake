@@ -1,7 +1,7 @@
 # Tests of regions, privileges and the hierarchical dependence analyzer (issue "Regions, privileges and
-# the hierarchical dependence analyzer"). `ctest -L deps` runs them in about a minute; the long random
-# sweeps carry only the `stress` label (`ctest -L stress`). The race witness test needs CANOPY_CHECKED=ON
-# (the debug preset) and says so when skipped.
+# the hierarchical dependence analyzer"). `ctest -L deps` takes seconds (about 15 s under tsan); the
+# long random sweeps carry only the `stress` label (`ctest -L stress`). The race witness test needs
+# CANOPY_CHECKED=ON (the debug preset) and says so when skipped.
 
 # The differential tester's program generator, reference interpreter and parallel executor.
 add_library(canopy_deps_differential STATIC
