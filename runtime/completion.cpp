@@ -58,7 +58,7 @@ void join_child(Frame* me, Frame* c) {
   release_ref(c, detail::kJoinRef);
 }
 
-void run_body(Frame* f) {
+__attribute__((always_inline)) inline void run_body_inline(Frame* f) {
   std::int64_t witness_start = CANOPY_CHECKED_BUILD ? trace_clock_ns() : 0;
   if (f->worker->trace) [[unlikely]] {
     std::int64_t start = trace_clock_ns();
@@ -73,6 +73,8 @@ void run_body(Frame* f) {
   }
   if (f->deps) finish_deps(f, witness_start);
 }
+
+void run_body(Frame* f) { run_body_inline(f); }
 
 std::string task_name(const Frame* f) {
   if (const void* fn = f->ops->function_address(f)) {
@@ -104,7 +106,7 @@ void run_child_inline(Frame* me, Frame* child) { run_child_inline_on(Scheduler::
 detail::WorkerHot* run_child_inline_on(detail::WorkerHot* w, Frame* me, Frame* child) {
   child->worker = w;
   w->current = child;
-  run_body(child);
+  run_body_inline(child);
   // The child may have parked and come back on another worker; its record says where it ended.
   w = child->worker;
   w->current = me;

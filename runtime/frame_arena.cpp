@@ -11,7 +11,6 @@ namespace canopy::rt {
 
 namespace {
 constexpr std::size_t kSlabBytes = 64 * 1024;
-constexpr std::uint32_t kMaxCachedPerClass = 4096;  // a worker that frees more than it allocates gives back half
 constexpr std::uint32_t kRefillBatch = 64;
 
 /// Arena is process-wide: a frame may be freed by any worker of any runtime, or by a plain thread.
@@ -40,7 +39,7 @@ void push_block(void*& head, std::uint32_t& count, void* block) {
 
 void free_frame(detail::Frame* f) { free_frame_on(sched::Scheduler::current_hot(), f); }
 
-void free_frame_on(detail::WorkerHot* w, detail::Frame* f) {
+void free_frame_slow(detail::WorkerHot* w, detail::Frame* f) {
   std::uint8_t cls = f->size_class;
   delete f->deps;
   f->ops->destroy(f);
