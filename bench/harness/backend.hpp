@@ -3,6 +3,7 @@
 // is paid once, outside every timed run, and is reused by all the runs of that worker count.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -28,6 +29,12 @@ std::unique_ptr<Backend> make_canopy_backend(int workers);
 std::unique_ptr<Backend> make_boost_fiber_backend(int workers);
 
 std::unique_ptr<Backend> make_backend(RuntimeId r, int workers);
+
+// One matmul run of order n: C is zeroed before the clock starts, `kernel` (C += A * B) is timed, and
+// C is checked against the serial result after it stops (answer: elements that match, plus the
+// extra figure max_abs_diff).
+using MatmulKernel = std::function<void(const double* a, const double* b, double* c, int n)>;
+Sample matmul_sample(int n, const MatmulKernel& kernel);
 
 // Sample of a park run, shared by the backends that have one.
 struct ParkResult;

@@ -37,6 +37,10 @@ class CanopyBackend final : public Backend {
 
   Sample run(SuiteId s, const Input& in) override {
     if (s == SuiteId::park) return park_sample(park_canopy(rt_, static_cast<int>(in.n)));
+    if (s == SuiteId::matmul)
+      return matmul_sample(static_cast<int>(in.n), [&](const double* a, const double* b, double* c, int n) {
+        matmul_canopy(rt_, a, b, c, n);
+      });
     Sample out;
     auto t0 = Clock::now();
     switch (s) {
@@ -44,6 +48,7 @@ class CanopyBackend final : public Backend {
       case SuiteId::nqueens: out.answer = nqueens_canopy(rt_, static_cast<int>(in.n)); break;
       case SuiteId::uts_t1l:
       case SuiteId::uts_t3l: out.answer = uts_canopy(rt_, *in.tree); break;
+      case SuiteId::matmul:
       case SuiteId::park: break;
     }
     out.seconds = seconds_since(t0);

@@ -4,6 +4,7 @@
 #include "harness/backend.hpp"
 #include "harness/clock.hpp"
 #include "harness/kernels.hpp"
+#include "matmul/matmul.hpp"
 
 namespace bench {
 namespace {
@@ -18,6 +19,7 @@ class SerialBackend final : public Backend {
       case SuiteId::nqueens: out.answer = nqueens_serial(static_cast<int>(in.n)); break;
       case SuiteId::uts_t1l:
       case SuiteId::uts_t3l: out.answer = uts_serial(*in.tree); break;
+      case SuiteId::matmul: return matmul_sample(static_cast<int>(in.n), matmul_serial);
       case SuiteId::park: throw std::logic_error("serial has no park benchmark");
     }
     out.seconds = seconds_since(t0);
@@ -38,6 +40,19 @@ std::unique_ptr<Backend> make_backend(RuntimeId r, int workers) {
     case RuntimeId::boost_fiber: return make_boost_fiber_backend(workers);
   }
   return nullptr;
+}
+
+Sample matmul_sample(int n, const MatmulKernel& kernel) {
+  const matmul::Problem& p = matmul::problem(n);
+  std::vector<double> c(p.ref.size(), 0.0);
+  Sample out;
+  auto t0 = Clock::now();
+  kernel(p.a.data(), p.b.data(), c.data(), n);
+  out.seconds = seconds_since(t0);
+  matmul::Check k = matmul::check(p, c);
+  out.answer = k.matching;
+  out.extra = {{"max_abs_diff", k.max_abs_diff}};
+  return out;
 }
 
 Sample park_sample(const ParkResult& r) {

@@ -20,6 +20,7 @@ class OmpBackend final : public Backend {
 
   Sample run(SuiteId s, const Input& in) override {
     omp_set_num_threads(workers_);
+    if (s == SuiteId::matmul) return matmul_sample(static_cast<int>(in.n), matmul_omp);
     Sample out;
     auto t0 = Clock::now();
     switch (s) {
@@ -27,6 +28,7 @@ class OmpBackend final : public Backend {
       case SuiteId::nqueens: out.answer = nqueens_omp(static_cast<int>(in.n)); break;
       case SuiteId::uts_t1l:
       case SuiteId::uts_t3l: out.answer = uts_omp(*in.tree); break;
+      case SuiteId::matmul: break;
       case SuiteId::park: throw std::logic_error("omp has no park benchmark");
     }
     out.seconds = seconds_since(t0);

@@ -22,6 +22,10 @@ class TbbBackend final : public Backend {
   }
 
   Sample run(SuiteId s, const Input& in) override {
+    if (s == SuiteId::matmul)
+      return matmul_sample(static_cast<int>(in.n), [&](const double* a, const double* b, double* c, int n) {
+        arena_.execute([&] { matmul_tbb(a, b, c, n); });
+      });
     Sample out;
     auto t0 = Clock::now();
     arena_.execute([&] {
@@ -30,6 +34,7 @@ class TbbBackend final : public Backend {
         case SuiteId::nqueens: out.answer = nqueens_tbb(static_cast<int>(in.n)); break;
         case SuiteId::uts_t1l:
         case SuiteId::uts_t3l: out.answer = uts_tbb(*in.tree); break;
+        case SuiteId::matmul: break;
         case SuiteId::park: throw std::logic_error("tbb has no park benchmark");
       }
     });

@@ -12,6 +12,7 @@ namespace bench {
 std::uint64_t fib_canopy(canopy::Runtime& rt, int n);
 std::uint64_t nqueens_canopy(canopy::Runtime& rt, int n);
 std::uint64_t uts_canopy(canopy::Runtime& rt, const uts::Params& p);
+void matmul_canopy(canopy::Runtime& rt, const double* a, const double* b, double* c, int n);
 ParkResult park_canopy(canopy::Runtime& rt, int iterations);
 
 }  // namespace bench

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "harness/backend.hpp"
+#include "harness/progress.hpp"
 
 namespace bench {
 namespace {
@@ -47,6 +48,22 @@ bool run_benchmarks(const Options& o, std::vector<Block>& blocks) {
   std::map<std::string, double> one_worker;   // 1-worker medians, for the speedup column
   const auto settle = std::chrono::milliseconds(o.settle_ms);
 
+  // The plan, for the progress bar: every warm-up and timed run of every block.
+  auto input_of = [&](SuiteId s) {
+    auto ov = o.n_override.find(s);
+    return input_for(s, o.size, ov == o.n_override.end() ? std::nullopt : std::optional(ov->second));
+  };
+  auto planned_runs = [&](SuiteId s, const Input& in, int w) {
+    std::size_t n = 0;
+    for (RuntimeId r : o.runtimes)
+      if (supports(s, r, w) && !skip_reason(s, r, in)) n += static_cast<std::size_t>(o.repeat) + 1;
+    return n;
+  };
+  std::size_t total_runs = 0;
+  for (int w : o.workers)
+    for (SuiteId s : o.suites) total_runs += planned_runs(s, input_of(s), w);
+  Progress progress(total_runs);
+
   for (int w : o.workers) {
     // Backends for this worker count, created when a suite first needs them (no Boost.Fiber server
     // for a UTS-only run) and kept for every later suite of this worker count.
@@ -70,11 +87,10 @@ bool run_benchmarks(const Options& o, std::vector<Block>& blocks) {
       Block b;
       b.suite = s;
       b.workers = w;
-      auto ov = o.n_override.find(s);
-      b.input = input_for(s, o.size, ov == o.n_override.end() ? std::nullopt : std::optional(ov->second));
+      b.input = input_of(s);
       auto ref = refs.find(s);
       if (ref == refs.end()) {
-        std::cerr << "[canopy-bench] serial reference for " << name(s) << " " << b.input.label << "...\n";
+        progress.message("serial reference for " + std::string(name(s)) + " " + b.input.label + "...");
         ref = refs.emplace(s, reference(s, b.input)).first;
       }
       b.ref = ref->second;
@@ -94,21 +110,18 @@ bool run_benchmarks(const Options& o, std::vector<Block>& blocks) {
         }
       }
       if (b.results.empty()) continue;
-      std::cerr << "[canopy-bench] " << name(s) << " " << b.input.label << ", " << w << " worker(s): warm-up";
-      for (std::size_t i = 0; i < active.size(); ++i) {
-        if (!active[i] || !b.results[i].error.empty()) continue;
-        run_checked(*active[i], b, b.results[i], false);
-        std::this_thread::sleep_for(settle);
-      }
-      for (int rep = 0; rep < o.repeat; ++rep) {
-        std::cerr << ", run " << rep + 1;
+      progress.block_start(s, b.input.label, w, planned_runs(s, b.input, w));
+      // rep 0 is the warm-up; run r of every runtime happens before run r+1 of any.
+      for (int rep = 0; rep <= o.repeat; ++rep) {
         for (std::size_t i = 0; i < active.size(); ++i) {
           if (!active[i] || !b.results[i].error.empty()) continue;
-          run_checked(*active[i], b, b.results[i], true);
+          progress.run_start(b.results[i].runtime, rep, o.repeat);
+          run_checked(*active[i], b, b.results[i], rep > 0);
+          progress.run_done();
           std::this_thread::sleep_for(settle);
         }
       }
-      std::cerr << "\n";
+      progress.block_end();
       for (const RuntimeResult& r : b.results) {
         if (!r.error.empty()) all_ok = false;
         else if (w == 1 && r.skipped.empty()) one_worker[speedup_key(b, r.runtime)] = summarize(r.samples).median;

@@ -36,6 +36,11 @@ uts::Count uts_reference(const uts::Params& p);  // serial, counting spawns and 
 std::uint64_t uts_tbb(const uts::Params& p);
 std::uint64_t uts_omp(const uts::Params& p);
 
+// ---- matmul: C += A * B on n x n row-major matrices (see matmul/matmul.hpp); C starts at zero.
+void matmul_serial(const double* a, const double* b, double* c, int n);
+void matmul_tbb(const double* a, const double* b, double* c, int n);
+void matmul_omp(const double* a, const double* b, double* c, int n);
+
 // ---- park: the parked-parent pattern, `iterations` times in one root task on 2 workers.
 // Each iteration spawns a child, waits until another worker runs it, then waits on its future. In the
 // "park" pass the parent waits with get() right away (its fiber parks, the child's completion resumes

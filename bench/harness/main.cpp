@@ -3,7 +3,9 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <ctime>
 #include <exception>
 #include <functional>
 #include <iostream>
@@ -13,6 +15,11 @@
 #include "harness/driver.hpp"
 #include "harness/fiber_server.hpp"
 #include "harness/options.hpp"
+#include "harness/plot.hpp"
+
+#ifdef CANOPY_BENCH_HAVE_CANOPY
+#include <canopy/system_info.hpp>
+#endif
 
 namespace {
 
@@ -55,6 +62,32 @@ int run_on_big_stack(const std::function<int()>& fn) {
   return call.rc;
 }
 
+// Local time, ISO 8601 with the UTC offset: 2025-01-31T14:05:09+0100.
+std::string now_iso8601() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[64];
+  if (std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0) return "";
+  return buf;
+}
+
+// The machine as Canopy describes it (canopy-info --json), with placements for the most workers run.
+void describe_machine(bench::RunInfo& info, const bench::Options& opt) {
+#ifdef CANOPY_BENCH_HAVE_CANOPY
+  try {
+    int workers = 0;
+    for (int w : opt.workers) workers = std::max(workers, w);
+    info.machine_json = canopy::to_json(canopy::system_info("", workers));
+  } catch (const std::exception& e) {
+    info.machine_error = e.what();
+  }
+#else
+  (void)opt;
+  info.machine_error = "built without the Canopy library";
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,11 +109,26 @@ int main(int argc, char** argv) {
       if (r == bench::RuntimeId::canopy && !kCanopyBuilt)
         throw std::invalid_argument("this canopy-bench was built without the Canopy library");
     for (auto& [s, n] : opt.n_override) bench::input_for(s, opt.size, n);  // validate early
+    if (!opt.plot_path.empty() && bench::find_gnuplot().empty())
+      throw std::invalid_argument("--plot " + opt.plot_path +
+                                  ": gnuplot not found (not on PATH, nor in $CANOPY_BENCH_GNUPLOT); install "
+                                  "it (Debian: apt-get install gnuplot-nox) or leave out --plot");
   } catch (const std::exception& e) {
     std::cerr << "canopy-bench: " << e.what() << "\n" << bench::usage();
     return 2;
   }
   if (!kCanopyBuilt) std::cerr << "[canopy-bench] note: built without the Canopy library\n";
+
+  bench::RunInfo info;
+  info.size = opt.size;
+  info.repeat = opt.repeat;
+  info.hardware_concurrency = std::thread::hardware_concurrency();
+  info.canopy_built = kCanopyBuilt;
+  for (int i = 0; i < argc; ++i) {
+    info.command_line += (i ? " " : "") + std::string(argv[i]);
+    info.argv.emplace_back(argv[i]);
+  }
+  info.started_at = now_iso8601();
 
   std::vector<bench::Block> blocks;
   bool ok = false;
@@ -91,15 +139,13 @@ int main(int argc, char** argv) {
     ok = false;
   }
 
+  info.finished_at = now_iso8601();
+
   if (!opt.json_path.empty()) {
-    bench::RunInfo info;
-    info.size = opt.size;
-    info.repeat = opt.repeat;
-    info.hardware_concurrency = std::thread::hardware_concurrency();
-    info.canopy_built = kCanopyBuilt;
-    for (int i = 0; i < argc; ++i) info.command_line += (i ? " " : "") + std::string(argv[i]);
+    describe_machine(info, opt);
     if (!bench::write_json(opt.json_path, info, blocks)) ok = false;
   }
+  if (!opt.plot_path.empty() && !bench::write_plot(opt.plot_path, info, blocks)) ok = false;
   if (!ok) std::cerr << "\ncanopy-bench: FAILED (see the errors above)\n";
   return ok ? 0 : 1;
 }

@@ -33,17 +33,19 @@ std::int64_t to_int(std::string_view s, std::string_view what) {
 }  // namespace
 
 const char* usage() {
-  return "usage: canopy-bench [--suite fib,nqueens,uts-t1l,uts-t3l,park]\n"
+  return "usage: canopy-bench [--suite fib,nqueens,uts-t1l,uts-t3l,matmul,park]\n"
          "                    [--runtimes canopy,tbb,omp,serial,boost-fiber] [--workers 1,2]\n"
          "                    [--size small|medium|large] [--repeat N] [--json FILE]\n"
+         "                    [--plot FILE.png]\n"
          "                    [--input SUITE=N,...] [--settle-ms MS]\n"
          "  --suite     kernels to run (default: all)\n"
          "  --runtimes  runtimes to compare (default: all that were built)\n"
          "  --workers   worker counts (default: 1,2, capped at the hardware concurrency)\n"
          "  --size      input size (default: small; medium = the speed targets' inputs)\n"
          "  --repeat    timed runs per runtime after one warm-up run (default: 5)\n"
-         "  --json      write every sample and the summaries to FILE\n"
-         "  --input     override a size's input: fib=N, nqueens=N, park=ITERATIONS\n"
+         "  --json      write every sample, the summaries and the machine description to FILE\n"
+         "  --plot      draw speedup vs workers (one panel per suite) into FILE.png with gnuplot\n"
+         "  --input     override a size's input: fib=N, nqueens=N, matmul=N, park=ITERATIONS\n"
          "  --settle-ms pause between runs (default: 10)\n";
 }
 
@@ -86,6 +88,8 @@ Options parse_options(int argc, char** argv) {
       if (o.repeat < 1) throw std::invalid_argument("--repeat must be >= 1");
     } else if (arg == "--json") {
       o.json_path = std::string(value());
+    } else if (arg == "--plot") {
+      o.plot_path = std::string(value());
     } else if (arg == "--input") {
       for (auto s : split(value())) {
         auto eq = s.find('=');

@@ -18,6 +18,7 @@ struct Options {
   std::string size = "small";
   int repeat = 5;
   std::string json_path;            // empty: no JSON
+  std::string plot_path;            // empty: no speedup plot (PNG drawn by gnuplot)
   std::map<SuiteId, std::int64_t> n_override;  // --input fib=38
   int settle_ms = 10;               // pause between runs, so one runtime's idle spinning ends first
   int serve_boost_fiber = 0;        // internal: run as the Boost.Fiber server with this many threads

@@ -179,8 +179,19 @@ bool write_json(const std::string& path, const RunInfo& info, const std::vector<
     std::cerr << "canopy-bench: cannot write " << path << "\n";
     return false;
   }
-  f << "{\n  \"tool\": \"canopy-bench\",\n  \"command\": " << json_str(info.command_line)
-    << ",\n  \"size\": " << json_str(info.size) << ",\n  \"repeat\": " << info.repeat
+  f << "{\n  \"tool\": \"canopy-bench\",\n  \"command\": " << json_str(info.command_line) << ",\n  \"argv\": [";
+  for (std::size_t i = 0; i < info.argv.size(); ++i) f << (i ? ", " : "") << json_str(info.argv[i]);
+  f << "],\n  \"started_at\": " << json_str(info.started_at) << ",\n  \"finished_at\": " << json_str(info.finished_at)
+    << ",\n  \"machine\": ";
+  if (!info.machine_json.empty()) {
+    // Indented by two so that the document stays readable; the JSON itself is unchanged.
+    std::string m = info.machine_json;
+    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+    for (char c : m) f << c << (c == '\n' ? "  " : "");
+  } else {
+    f << "null,\n  \"machine_error\": " << json_str(info.machine_error);
+  }
+  f << ",\n  \"size\": " << json_str(info.size) << ",\n  \"repeat\": " << info.repeat
     << ",\n  \"hardware_concurrency\": " << info.hardware_concurrency
     << ",\n  \"canopy_built\": " << (info.canopy_built ? "true" : "false") << ",\n  \"blocks\": [";
   for (std::size_t bi = 0; bi < blocks.size(); ++bi) {

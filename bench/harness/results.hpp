@@ -46,6 +46,10 @@ struct RunInfo {
   unsigned hardware_concurrency = 0;
   bool canopy_built = false;
   std::string command_line;
+  std::vector<std::string> argv;
+  std::string started_at, finished_at;  // local time, ISO 8601 with the UTC offset
+  std::string machine_json;             // canopy::to_json(canopy::system_info(...)); empty: unknown
+  std::string machine_error;            // why machine_json is empty
 };
 // Writes every sample and every summary; returns false (and says why on stderr) on an I/O error.
 bool write_json(const std::string& path, const RunInfo& info, const std::vector<Block>& blocks);

@@ -1,9 +1,11 @@
 // Inputs per size and the reference answers.
 #include "harness/suite.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "harness/kernels.hpp"
+#include "matmul/matmul.hpp"
 
 namespace bench {
 
@@ -13,6 +15,7 @@ std::string_view name(SuiteId s) {
     case SuiteId::nqueens: return "nqueens";
     case SuiteId::uts_t1l: return "uts-t1l";
     case SuiteId::uts_t3l: return "uts-t3l";
+    case SuiteId::matmul: return "matmul";
     case SuiteId::park: return "park";
   }
   return "?";
@@ -46,7 +49,8 @@ bool supports(SuiteId s, RuntimeId r, int workers) {
     case SuiteId::fib: return true;
     case SuiteId::nqueens:
     case SuiteId::uts_t1l:
-    case SuiteId::uts_t3l: return r != RuntimeId::boost_fiber;
+    case SuiteId::uts_t3l:
+    case SuiteId::matmul: return r != RuntimeId::boost_fiber;
     case SuiteId::park: return (r == RuntimeId::canopy || r == RuntimeId::boost_fiber) && workers >= 2;
   }
   return false;
@@ -89,6 +93,13 @@ Input input_for(SuiteId s, std::string_view size, std::optional<std::int64_t> n)
       in.tree = s == SuiteId::uts_t1l ? uts::t1l(size) : uts::t3l(size);
       in.label = std::string(in.tree->name);
       break;
+    case SuiteId::matmul: {
+      constexpr int kN[] = {256, 1024, 2048};
+      in.n = n.value_or(kN[idx]);
+      if (in.n < 1 || in.n > 16384) throw std::invalid_argument("matmul n must be in [1, 16384]");
+      in.label = std::to_string(in.n) + "x" + std::to_string(in.n);
+      break;
+    }
     case SuiteId::park: {
       constexpr int kN[] = {20'000, 200'000, 1'000'000};
       in.n = n.value_or(kN[idx]);
@@ -149,6 +160,23 @@ Reference reference(SuiteId s, const Input& in) {
       check(in.tree->expected_nodes == 0 || r.answer == in.tree->expected_nodes,
             in.label + ": " + std::to_string(r.answer) + " nodes, pinned " +
                 std::to_string(in.tree->expected_nodes));
+      break;
+    }
+    case SuiteId::matmul: {
+      // The answer is the number of elements of C that match the serial result (all n * n of them);
+      // the serial result itself is checked on a few elements computed directly.
+      const matmul::Problem& p = matmul::problem(static_cast<int>(in.n));
+      const std::size_t n = static_cast<std::size_t>(in.n);
+      for (std::size_t i : {std::size_t{0}, n / 2, n - 1})
+        for (std::size_t j : {std::size_t{0}, n / 3, n - 1}) {
+          double direct = 0;
+          for (std::size_t k = 0; k < n; ++k) direct += p.a[i * n + k] * p.b[k * n + j];
+          check(std::fabs(direct - p.ref[i * n + j]) <= 1e-9 * static_cast<double>(n),
+                in.label + ": C[" + std::to_string(i) + "][" + std::to_string(j) + "]");
+        }
+      r.answer = static_cast<std::uint64_t>(n * n);
+      r.tasks = p.spawns;
+      r.note = "leaf " + std::to_string(matmul::kLeaf) + "^3, answer = elements matching serial";
       break;
     }
     case SuiteId::park:

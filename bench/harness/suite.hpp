@@ -12,11 +12,11 @@
 
 namespace bench {
 
-enum class SuiteId { fib, nqueens, uts_t1l, uts_t3l, park };
+enum class SuiteId { fib, nqueens, uts_t1l, uts_t3l, matmul, park };
 enum class RuntimeId { serial, tbb, omp, canopy, boost_fiber };
 
 inline constexpr SuiteId kAllSuites[] = {SuiteId::fib, SuiteId::nqueens, SuiteId::uts_t1l,
-                                         SuiteId::uts_t3l, SuiteId::park};
+                                         SuiteId::uts_t3l, SuiteId::matmul, SuiteId::park};
 inline constexpr RuntimeId kAllRuntimes[] = {RuntimeId::serial, RuntimeId::tbb, RuntimeId::omp,
                                              RuntimeId::canopy, RuntimeId::boost_fiber};
 
@@ -37,7 +37,7 @@ struct Input;
 std::optional<std::string> skip_reason(SuiteId s, RuntimeId r, const Input& in);
 
 struct Input {
-  std::int64_t n = 0;                 // fib: n; nqueens: board size; park: iterations
+  std::int64_t n = 0;                 // fib: n; nqueens: board size; matmul: order; park: iterations
   const uts::Params* tree = nullptr;  // uts suites
   std::string label;                  // e.g. "fib(27)", "T1L(d13)", "20000 iters"
 };
