@@ -62,6 +62,7 @@ bool run_cholesky(const Options& o) {
     canopy::Config cfg;
     cfg.workers = o.workers;
     rt = std::make_unique<canopy::Runtime>(cfg);
+    check_workers("canopy", rt->workers(), cfg.workers);
     versions.push_back({"canopy", [&](double* m) { return time_canopy(*rt, m, n, b, b); }, {}, 0, {}});
     if (o.leaf < b)
       versions.push_back({"canopy-hier", [&](double* m) { return time_canopy(*rt, m, n, b, o.leaf); }, {}, 0, {}});

@@ -10,11 +10,15 @@
 #include <functional>
 #include <iostream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 #include "harness/driver.hpp"
 #include "harness/fiber_server.hpp"
 #include "harness/options.hpp"
+#ifdef CANOPY_BENCH_HAVE_DEPS
+#include "spawn_deps/deps.hpp"
+#endif
 #include "harness/plot.hpp"
 
 #ifdef CANOPY_BENCH_HAVE_CANOPY
@@ -91,6 +95,10 @@ void describe_machine(bench::RunInfo& info, const bench::Options& opt) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef CANOPY_BENCH_HAVE_DEPS
+  // `canopy-bench deps [options]`: the suites of regions and privileges (spawn-deps, cholesky, stencil).
+  if (argc > 1 && std::string_view(argv[1]) == "deps") return bench::deps::main(argc - 1, argv + 1);
+#endif
   // A Boost.Fiber server that dies must surface as an error message, not kill us with SIGPIPE.
   signal(SIGPIPE, SIG_IGN);
   bench::Options opt;

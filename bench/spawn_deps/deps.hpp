@@ -30,15 +30,15 @@ struct Options {
   long shared_max = 10000;            // largest sibling count for rw+shared and gated, whose spawns
                                       // cost O(siblings) (see spawn_deps.cpp)
   // cholesky
-  long n = 2048;
-  long tile = 256;
-  long leaf = 128;                    // canopy-hier splits tiles larger than this inside the tasks
+  long n = 1536;
+  long tile = 128;
+  long leaf = 64;                     // canopy-hier splits tiles larger than this inside the tasks
   // stencil
   long width = 0;                     // pieces per step (0 = the number of workers)
   double max_task_us = 200;           // sweep from this task size...
   double min_task_us = 0.25;          // ...down to this one, halving
-  double target_ms = 20;              // ideal duration of one run (steps are chosen to match)
-  long max_tasks = 20000;             // but never more tasks than this per run
+  double target_ms = 10;              // ideal duration of one run (steps are chosen to match)
+  long max_tasks = 10000;             // but never more tasks than this per run
 };
 
 // Throws std::invalid_argument with a message fit for the user.
@@ -81,5 +81,7 @@ void loud_error(const std::string& suite, const std::string& runtime, const std:
 // printf into a std::string.
 std::string fmt(const char* f, double v);
 void settle(const Options& o);
+// Throws when a runtime did not start the workers asked for (CANOPY_WORKERS overrides Config).
+void check_workers(const char* runtime, int got, int want);
 
 }  // namespace bench::deps

@@ -68,12 +68,12 @@ const char* usage() {
          "  --variants   spawn-deps request patterns (default: all; see the table's notes)\n"
          "  --shared-max largest sibling count for rw+shared and gated, whose spawns cost O(siblings)\n"
          "               today (default: 10000)\n"
-         "  --n, --tile  matrix order and tile size (default: 2048, 256; n must be a multiple of the tile)\n"
-         "  --leaf       canopy-hier splits GEMM/SYRK/TRSM tiles larger than this (default: 128)\n"
+         "  --n, --tile  matrix order and tile size (default: 1536, 128; n a multiple of the tile)\n"
+         "  --leaf       canopy-hier splits GEMM/SYRK/TRSM tiles larger than this (default: 64)\n"
          "  --width      stencil pieces per time step (default: the number of workers)\n"
          "  --max-task-us, --min-task-us  stencil task-size sweep, halving (default: 200 down to 0.25)\n"
-         "  --target-ms  ideal duration of one stencil run; steps follow from it (default: 20)\n"
-         "  --max-tasks  cap on the tasks of one stencil run (default: 20000)\n";
+         "  --target-ms  ideal duration of one stencil run; steps follow from it (default: 10)\n"
+         "  --max-tasks  cap on the tasks of one stencil run (default: 10000)\n";
 }
 
 Options parse_options(int argc, char** argv) {
@@ -177,6 +177,12 @@ std::string fmt(const char* f, double v) {
 
 void settle(const Options& o) {
   if (o.settle_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.settle_ms));
+}
+
+void check_workers(const char* runtime, int got, int want) {
+  if (got != want)
+    throw std::runtime_error(std::string(runtime) + " runs " + std::to_string(got) + " workers, not " +
+                             std::to_string(want) + " (is CANOPY_WORKERS set?)");
 }
 
 int main(int argc, char** argv) {

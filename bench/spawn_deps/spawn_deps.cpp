@@ -5,8 +5,9 @@
 // analyzer would be looking at finished siblings. Two ways are measured:
 //  - 1 worker: nothing else can run a child while the parent spawns, so all N stay queued on the
 //    parent's deque until it waits (ctx.wait_all, untimed), which then runs them.
-//  - gated, 2 workers: the parent first spawns a gate task that writes a small region G and spins
-//    until released; every child reads G, so none can start; the gate is released after the loop.
+//  - gated, 2 workers: each round first spawns a gate task that writes the small region S and spins
+//    until released; every child reads S (the rw+shared pattern), so none can start until the gate,
+//    released after the timed loop, has finished.
 // Variants of the two requests:
 //   r+w        read(X[i]), write(Y[i])          two disjoint partitions, nothing shared
 //   rw+shared  read_write(X[i]), read(S)        plus a small region every sibling reads
@@ -82,10 +83,9 @@ Sample spawn_top(canopy::Context& ctx, Variant v, long n, long rounds) {
     xs.push_back(xp[static_cast<std::size_t>(i)]);
     ys.push_back(yp[static_cast<std::size_t>(i)]);
   }
-  double shared_value = 1.0;
-  if (v != Variant::gated) {
+  if (v != Variant::gated) {  // (the gate writes it in the gated variant)
     canopy::ReadWrite<double> sa(s);
-    sa[0] = shared_value;
+    sa[0] = 1.0;
   }
 
   double timed = 0;
@@ -190,12 +190,14 @@ bool run_spawn_deps(const Options& o) {
 
   {
     canopy::Runtime rt(config(1));
+    check_workers("canopy", rt.workers(), 1);  // the children must not run during the timed loop
     for (Variant v : {Variant::rw_pieces, Variant::rw_shared, Variant::none})
       if (wanted(v))
         for (long n : o.siblings) measure(rt, v, n);
   }
   if (wanted(Variant::gated) && o.workers >= 2) {
     canopy::Runtime rt(config(2));
+    check_workers("canopy", rt.workers(), 2);
     for (long n : o.siblings) measure(rt, Variant::gated, n);
   }
 
