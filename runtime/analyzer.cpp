@@ -1,5 +1,6 @@
 #include "analyzer.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "completion.hpp"
@@ -23,12 +24,64 @@ void drop(Frame* f) { release_ref(f, detail::kHandleRef); }
 bool finished(const Frame* f) { return f->state.load(std::memory_order_acquire) == detail::kDone; }
 }  // namespace
 
+namespace {
+void drop_all(UseList& list) {
+  for (auto* part : {&list.readers, &list.reducers, &list.writers})
+    for (Use& u : *part) drop(u.task);
+}
+}  // namespace
+
 Analyzer::~Analyzer() {
-  for (auto& [storage, root] : roots_) {
-    for (Use& u : root.others) drop(u.task);
+  for (auto& [root_id, root] : roots_) {
+    drop_all(root.others);
     for (auto& p : root.partitions)
-      for (auto& list : p->pieces)
-        for (Use& u : list) drop(u.task);
+      for (UseList& list : p->pieces) drop_all(list);
+  }
+}
+
+void Analyzer::visit(UseList& list, const Use& incoming, std::vector<Frame*>& preds) {
+  scan(list.writers, incoming, preds, true);
+  if (incoming.privilege != Privilege::read) scan(list.readers, incoming, preds, true);
+  const bool same_op_reducers =
+      incoming.privilege == Privilege::reduce && !list.mixed_reducers && !list.reducers.empty() &&
+      !conflicts(Privilege::reduce, list.reducer_op, Privilege::reduce, incoming.op);
+  if (!same_op_reducers) scan(list.reducers, incoming, preds, true);
+}
+
+namespace {
+/// compact drops finished uses once `part` reaches `at` entries; doubling `at` keeps it amortised O(1).
+void compact(std::vector<Use>& part, std::size_t& at) {
+  if (part.size() < at) return;
+  std::size_t keep = 0;
+  for (Use& u : part) {
+    if (finished(u.task)) drop(u.task);
+    else part[keep++] = u;
+  }
+  part.resize(keep);
+  at = std::max<std::size_t>(16, 2 * keep);
+}
+}  // namespace
+
+void Analyzer::append(UseList& list, const Use& incoming) {
+  hold(incoming.task);
+  switch (incoming.privilege) {
+    case Privilege::read:
+      // Readers are not scanned by readers, nor same-operator reducers by reducers: prune them here.
+      compact(list.readers, list.compact_readers_at);
+      list.readers.push_back(incoming);
+      break;
+    case Privilege::reduce:
+      compact(list.reducers, list.compact_reducers_at);
+      if (list.reducers.empty()) {
+        list.reducer_op = incoming.op;
+        list.mixed_reducers = false;
+      } else if (conflicts(Privilege::reduce, list.reducer_op, Privilege::reduce, incoming.op)) {
+        list.mixed_reducers = true;
+      }
+      list.reducers.push_back(incoming);
+      break;
+    default:
+      list.writers.push_back(incoming);
   }
 }
 
@@ -73,19 +126,16 @@ void Analyzer::add(Frame* child, const detail::RequestInfo& request, std::vector
   if (node->partition && node->partition->disjoint) home = &users_of(root, node->partition);
 
   // The piece's own list: everything in it overlaps only this piece.
-  if (home) scan(home->pieces[node->color], incoming, preds, true);
+  if (home) visit(home->pieces[node->color], incoming, preds);
   // Other partitions' pieces that overlap this box, found without walking all pieces.
   for (auto& p : root.partitions) {
     if (p.get() == home || !p->bounds.overlaps(incoming.box)) continue;
     scratch_.clear();
     pieces_overlapping(*p->shape, incoming.box, scratch_);
-    for (std::size_t i : scratch_) scan(p->pieces[i], incoming, preds, true);
+    for (std::size_t i : scratch_) visit(p->pieces[i], incoming, preds);
   }
-  scan(root.others, incoming, preds, true);
-
-  hold(child);
-  if (home) home->pieces[node->color].push_back(incoming);
-  else root.others.push_back(incoming);
+  visit(root.others, incoming, preds);
+  append(home ? home->pieces[node->color] : root.others, incoming);
 }
 
 }  // namespace canopy::rt

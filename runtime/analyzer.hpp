@@ -21,6 +21,19 @@ struct Use {
   const char* op;
 };
 
+/// UseList is the users of one piece (or of everything else in a root), split by privilege so that
+/// a reader never walks the other readers and a reducer never walks reducers of its own operator:
+/// many siblings reading (or summing into) one region cost O(1) each, not O(siblings).
+struct UseList {
+  std::vector<Use> readers;
+  std::vector<Use> reducers;
+  std::vector<Use> writers;            // write and read_write
+  const char* reducer_op = nullptr;    // the operator of every entry of `reducers`, when they share one
+  bool mixed_reducers = false;
+  std::size_t compact_readers_at = 16;  // readers are pruned of finished ones when they reach this
+  std::size_t compact_reducers_at = 16;
+};
+
 class Analyzer {
  public:
   Analyzer() = default;
@@ -35,10 +48,10 @@ class Analyzer {
   struct PartitionUsers {
     std::shared_ptr<const detail::PartitionShape> shape;  // not the partition: that would keep its data
     Box bounds;                                            // the partitioned region's box
-    std::vector<std::vector<Use>> pieces;
+    std::vector<UseList> pieces;
   };
   struct RootUsers {
-    std::vector<Use> others;
+    UseList others;
     std::vector<std::unique_ptr<PartitionUsers>> partitions;
     std::unordered_map<std::uint64_t, PartitionUsers*> by_partition;  // by partition id
   };
@@ -46,6 +59,10 @@ class Analyzer {
   /// scan appends conflicting unfinished uses of `list` to preds, drops finished ones, and (when the
   /// new use writes all of an old one's box) drops the old one too: later users meet it through us.
   static void scan(std::vector<Use>& list, const Use& incoming, std::vector<detail::Frame*>& preds, bool may_prune);
+  /// visit scans the parts of `list` that can conflict with `incoming`.
+  static void visit(UseList& list, const Use& incoming, std::vector<detail::Frame*>& preds);
+  /// append records `incoming` in `list`.
+  static void append(UseList& list, const Use& incoming);
   PartitionUsers& users_of(RootUsers& root, const detail::PartitionNode* p);
 
   std::unordered_map<std::uint64_t, RootUsers> roots_;  // by root region id
