@@ -1,5 +1,6 @@
 # canopy-bench-deps: the benchmarks of regions, privileges and the dependence analyzer -- spawn-deps,
-# cholesky (Canopy, OpenMP depend tasks, StarPU 1.3, serial) and stencil_1d METG (Canopy, OpenMP).
+# cholesky (Canopy, OpenMP depend tasks, StarPU 1.3, serial), stencil_1d METG and the Task Bench
+# patterns' METG (taskbench) (Canopy, OpenMP).
 # Included from bench/CMakeLists.txt (after its find_package calls); needs the `canopy` target.
 # Builds a static library of the suites, canopy-bench-deps-core, that canopy-bench can link to offer
 # them as `canopy-bench deps ...`, and the stand-alone executable canopy-bench-deps.
@@ -21,7 +22,8 @@ set(_deps_opt $<$<NOT:$<CONFIG:Release,RelWithDebInfo,MinSizeRel>>:-O2>)
 # Only the OpenMP versions compile with -fopenmp (as in canopy-bench).
 add_library(canopy-bench-deps-omp OBJECT
   ${_deps_dir}/cholesky/omp.cpp
-  ${_deps_dir}/stencil/omp.cpp)
+  ${_deps_dir}/stencil/omp.cpp
+  ${_deps_dir}/taskbench/omp.cpp)
 target_include_directories(canopy-bench-deps-omp PRIVATE ${_deps_dir})
 target_compile_options(canopy-bench-deps-omp PRIVATE ${_deps_opt})
 target_compile_features(canopy-bench-deps-omp PRIVATE cxx_std_20)
@@ -36,7 +38,10 @@ add_library(canopy-bench-deps-core STATIC
   ${_deps_dir}/cholesky/suite.cpp
   ${_deps_dir}/stencil/kernel.cpp
   ${_deps_dir}/stencil/canopy.cpp
-  ${_deps_dir}/stencil/suite.cpp)
+  ${_deps_dir}/stencil/suite.cpp
+  ${_deps_dir}/taskbench/graph.cpp
+  ${_deps_dir}/taskbench/canopy.cpp
+  ${_deps_dir}/taskbench/suite.cpp)
 target_include_directories(canopy-bench-deps-core PUBLIC ${_deps_dir})
 target_compile_options(canopy-bench-deps-core PRIVATE ${_deps_opt})
 target_link_libraries(canopy-bench-deps-core PUBLIC canopy PRIVATE canopy-bench-deps-omp)

@@ -17,7 +17,7 @@
 namespace bench::deps {
 
 struct Options {
-  std::vector<std::string> suites;    // spawn-deps, cholesky, stencil (default: all)
+  std::vector<std::string> suites;    // spawn-deps, cholesky, stencil, taskbench (default: all)
   std::vector<std::string> runtimes;  // canopy, omp, starpu, serial (default: all built; each suite
                                       // runs those it has)
   int workers = 2;                    // cholesky and stencil (spawn-deps uses 1, see spawn_deps.cpp)
@@ -39,6 +39,8 @@ struct Options {
   double min_task_us = 0.25;          // ...down to this one, halving
   double target_ms = 10;              // ideal duration of one run (steps are chosen to match)
   long max_tasks = 10000;             // but never more tasks than this per run
+  // taskbench (also uses the stencil options above; its width defaults to max(4, workers))
+  std::vector<std::string> patterns;  // trivial, stencil_1d, tree, fft, all_to_all (default: all)
 };
 
 // Throws std::invalid_argument with a message fit for the user.
@@ -54,6 +56,7 @@ bool wants(const Options& o, const std::string& runtime);
 bool run_spawn_deps(const Options& o);
 bool run_cholesky(const Options& o);
 bool run_stencil(const Options& o);
+bool run_taskbench(const Options& o);
 
 using Clock = std::chrono::steady_clock;
 inline double seconds_since(Clock::time_point t0) {

@@ -11,9 +11,10 @@
 namespace bench::deps {
 namespace {
 
-const std::vector<std::string> kSuites = {"spawn-deps", "cholesky", "stencil"};
+const std::vector<std::string> kSuites = {"spawn-deps", "cholesky", "stencil", "taskbench"};
 const std::vector<std::string> kRuntimes = {"canopy", "omp", "starpu", "serial"};
 const std::vector<std::string> kVariants = {"r+w", "rw+shared", "none", "gated"};
+const std::vector<std::string> kPatterns = {"trivial", "stencil_1d", "tree", "fft", "all_to_all"};
 
 std::vector<std::string> split(std::string_view s) {
   std::vector<std::string> out;
@@ -52,13 +53,14 @@ bool known(const std::vector<std::string>& list, const std::string& s) {
 }  // namespace
 
 const char* usage() {
-  return "usage: canopy-bench-deps [--suite spawn-deps,cholesky,stencil] [--runtimes canopy,omp,starpu,serial]\n"
+  return "usage: canopy-bench-deps [--suite spawn-deps,cholesky,stencil,taskbench] [--runtimes canopy,omp,starpu,serial]\n"
          "                         [--workers N] [--repeat N] [--settle-ms MS]\n"
          "  spawn-deps: [--siblings 10,1000,100000] [--spawns N] [--variants r+w,rw+shared,none,gated]\n"
          "              [--shared-max N]\n"
          "  cholesky:   [--n N] [--tile B] [--leaf L]\n"
          "  stencil:    [--width W] [--max-task-us US] [--min-task-us US] [--target-ms MS] [--max-tasks N]\n"
-         "  --suite      suites to run (default: all three)\n"
+         "  taskbench:  [--patterns trivial,stencil_1d,tree,fft,all_to_all] and the stencil options above\n"
+         "  --suite      suites to run (default: all four)\n"
          "  --runtimes   runtimes to compare (default: all built; each suite runs those it has)\n"
          "  --workers    workers for cholesky and stencil (default: 2, at most the hardware threads);\n"
          "               spawn-deps measures the spawn loop on 1 worker (plus a gated 2-worker variant)\n"
@@ -73,7 +75,9 @@ const char* usage() {
          "  --width      stencil pieces per time step (default: the number of workers)\n"
          "  --max-task-us, --min-task-us  stencil task-size sweep, halving (default: 200 down to 0.25)\n"
          "  --target-ms  ideal duration of one stencil run; steps follow from it (default: 10)\n"
-         "  --max-tasks  cap on the tasks of one stencil run (default: 10000)\n";
+         "  --max-tasks  cap on the tasks of one stencil run (default: 10000)\n"
+         "  --patterns   taskbench patterns (default: all five); taskbench's width defaults to\n"
+         "               max(4, workers), at most 16, a power of two for fft\n";
 }
 
 Options parse_options(int argc, char** argv) {
@@ -139,6 +143,11 @@ Options parse_options(int argc, char** argv) {
       o.min_task_us = to_double(value(), "--min-task-us");
     } else if (arg == "--target-ms") {
       o.target_ms = to_double(value(), "--target-ms");
+    } else if (arg == "--patterns") {
+      for (auto& s : split(value())) {
+        if (!known(kPatterns, s)) throw std::invalid_argument("unknown taskbench pattern '" + s + "'");
+        o.patterns.push_back(s);
+      }
     } else if (arg == "--max-tasks") {
       o.max_tasks = positive("--max-tasks");
     } else {
@@ -203,6 +212,7 @@ int main(int argc, char** argv) {
       if (s == "spawn-deps") ok = run_spawn_deps(o) && ok;
       else if (s == "cholesky") ok = run_cholesky(o) && ok;
       else if (s == "stencil") ok = run_stencil(o) && ok;
+      else if (s == "taskbench") ok = run_taskbench(o) && ok;
     } catch (const std::exception& e) {
       loud_error(s, "(suite)", std::string("exception: ") + e.what());
       ok = false;
