@@ -10,8 +10,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bench::deps {
@@ -77,6 +79,28 @@ inline Stats stats_of(std::vector<double> v) {
   s.max = v.back();
   s.valid = true;
   return s;
+}
+
+/// Metg is the smallest task granularity (us) seen at >= 50 % efficiency, and the one interpolated
+/// (log scale) at the first crossing below 50 %; NaN when there is none.
+struct Metg {
+  double measured = NAN, interpolated = NAN;
+};
+/// metg_50 computes Metg from (granularity us, efficiency) samples ordered from the largest task to the smallest.
+inline Metg metg_50(const std::vector<std::pair<double, double>>& samples) {
+  Metg m;
+  double prev_gran = NAN, prev_eff = NAN;
+  for (const auto& [gran, eff] : samples) {
+    if (eff >= 0.5) {
+      if (!(gran >= m.measured)) m.measured = gran;
+    } else if (std::isnan(m.interpolated) && prev_eff >= 0.5) {
+      const double f = (prev_eff - 0.5) / (prev_eff - eff);
+      m.interpolated = std::exp(std::log(prev_gran) + f * (std::log(gran) - std::log(prev_gran)));
+    }
+    prev_gran = gran;
+    prev_eff = eff;
+  }
+  return m;
 }
 
 // Prints a framed error on stderr (so that it is seen among pages of figures).

@@ -44,10 +44,6 @@ struct Runner {
   bool done = false;  // under 10% efficiency at a larger size: not run at smaller ones
 };
 
-struct Metg {
-  double measured = NAN, interpolated = NAN;
-};
-
 double calibrate() {
   double best = INFINITY;
   const long k = 1 << 20;
@@ -171,23 +167,14 @@ bool sweep(const Options& o, taskbench::Pattern pattern, long width, double cali
   }
 
   auto metg_of = [&](std::size_t r, bool use_min) {
-    Metg m;
-    double prev_gran = NAN, prev_eff = NAN;
+    std::vector<std::pair<double, double>> samples;
     for (const Point& p : points) {
       const Stats& s = p.per_runtime[r];
       if (!s.valid) continue;
       const double t = use_min ? s.min : s.median;
-      const double gran = granularity_us(p, t), eff = efficiency(p, t);
-      if (eff >= 0.5) {
-        if (!(gran >= m.measured)) m.measured = gran;
-      } else if (std::isnan(m.interpolated) && prev_eff >= 0.5) {
-        const double f = (prev_eff - 0.5) / (prev_eff - eff);
-        m.interpolated = std::exp(std::log(prev_gran) + f * (std::log(gran) - std::log(prev_gran)));
-      }
-      prev_gran = gran;
-      prev_eff = eff;
+      samples.emplace_back(granularity_us(p, t), efficiency(p, t));
     }
-    return m;
+    return metg_50(samples);
   };
   auto us = [](double v) { return std::isnan(v) ? std::string("-") : fmt("%.2f", v); };
   bool ok = true;
