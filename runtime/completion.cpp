@@ -101,8 +101,6 @@ void release_ref_on(detail::WorkerHot* w, Frame* f, std::uint32_t delta) {
     free_frame_on(w, f);
 }
 
-void run_child_inline(Frame* me, Frame* child) { run_child_inline_on(Scheduler::current_hot(), me, child); }
-
 detail::WorkerHot* run_child_inline_on(detail::WorkerHot* w, Frame* me, Frame* child) {
   child->worker = w;
   w->current = child;
@@ -128,7 +126,7 @@ void wait_done(Frame* me, Frame* c) {
     if (detail::Task* t = w->deque.pop()) {
       auto* x = static_cast<Frame*>(t);
       if (x == c || x->parent == me) {
-        run_child_inline(me, x);
+        run_child_inline_on(w, me, x);
         complete(x);
         continue;
       }

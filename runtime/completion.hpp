@@ -11,9 +11,8 @@ void run_body(detail::Frame* f);
 void unlink_child(detail::Frame* me, detail::Frame* c);
 /// join_child removes a finished child from `me`'s list and drops the parent's reference.
 void join_child(detail::Frame* me, detail::Frame* c);
-/// run_child_inline runs `child` (just popped by `me`'s worker) on the current stack, to completion.
-void run_child_inline(detail::Frame* me, detail::Frame* child);
-/// run_child_inline_on is run_child_inline from worker w; returns the worker the caller is on afterwards.
+/// run_child_inline_on runs `child` (just popped by `me`'s worker w) on the current stack, to completion;
+/// returns the worker the caller is on afterwards.
 detail::WorkerHot* run_child_inline_on(detail::WorkerHot* w, detail::Frame* me, detail::Frame* child);
 /// wait_done returns once `c` has completed; `me` is the waiting task (nullptr on a plain thread).
 void wait_done(detail::Frame* me, detail::Frame* c);

@@ -37,8 +37,6 @@ void push_block(void*& head, std::uint32_t& count, void* block) {
 }
 }  // namespace
 
-void free_frame(detail::Frame* f) { free_frame_on(sched::Scheduler::current_hot(), f); }
-
 void free_frame_slow(detail::WorkerHot* w, detail::Frame* f) {
   std::uint8_t cls = f->size_class;
   delete f->deps;

@@ -7,14 +7,12 @@
 
 namespace canopy::rt {
 
-/// free_frame destroys a finished frame and returns its block to the calling worker's cache.
-void free_frame(detail::Frame* f);
 /// free_frame_slow is free_frame_on for heap frames, full caches and plain threads.
 void free_frame_slow(detail::WorkerHot* w, detail::Frame* f);
 
 inline constexpr std::uint32_t kMaxCachedPerClass = 4096;  // past this a worker gives half back
 
-/// free_frame_on is free_frame when the caller already knows its worker (nullptr: not a worker).
+/// free_frame_on destroys a finished frame and returns its block to worker w's cache (w nullptr: not a worker).
 inline void free_frame_on(detail::WorkerHot* w, detail::Frame* f) {
   std::uint8_t cls = f->size_class;
   if (f->deps || cls == detail::kHeapFrame || !w || w->free_count[cls] >= kMaxCachedPerClass) {
