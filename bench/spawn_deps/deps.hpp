@@ -29,8 +29,7 @@ struct Options {
   std::vector<long> siblings = {10, 1000, 100000};
   long spawns = 100000;               // spawns timed per sample and sibling count (whole rounds)
   std::vector<std::string> variants;  // r+w, rw+shared, none, gated (default: all)
-  long shared_max = 10000;            // largest sibling count for rw+shared and gated, whose spawns
-                                      // cost O(siblings) (see spawn_deps.cpp)
+  long shared_max = 100000;           // largest sibling count for rw+shared and gated
   // cholesky
   long n = 1536;
   long tile = 128;

@@ -209,7 +209,7 @@ bool run_spawn_deps(const Options& o) {
     const int workers = r.v == Variant::gated ? 2 : 1;
     if (r.failed || r.skipped) {
       std::printf("%-10s %8d %8ld  %s\n", name(r.v), workers, r.n,
-                  r.failed ? "FAILED" : "skipped: more than --shared-max siblings (O(N) per spawn)");
+                  r.failed ? "FAILED" : "skipped: more than --shared-max siblings");
       continue;
     }
     if (!first.count(r.v)) first[r.v] = r.s.median;
