@@ -96,6 +96,7 @@ void Analyzer::scan(std::vector<Use>& list, const Use& incoming, std::vector<Fra
       continue;
     }
     if (!drop_it && u.box.overlaps(incoming.box) && conflicts(u.privilege, u.op, incoming.privilege, incoming.op)) {
+      hold(u.task);  // a predecessor pruned below may finish and vanish before the caller links to it
       preds.push_back(u.task);
       drop_it = may_prune && exclusive(incoming.privilege) && incoming.box.contains(u.box);
     }

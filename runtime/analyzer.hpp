@@ -41,7 +41,8 @@ class Analyzer {
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;
 
-  /// add records `child`'s request and appends to `preds` the unfinished earlier children it conflicts with.
+  /// add records `child`'s request and appends to `preds` the unfinished earlier children it conflicts
+  /// with, each holding a reference (kHandleRef) that the caller drops once it has linked to it.
   void add(detail::Frame* child, const detail::RequestInfo& request, std::vector<detail::Frame*>& preds);
 
  private:

@@ -10,6 +10,7 @@
 #include "canopy/errors.hpp"
 #include "deadlock.hpp"
 #include "frame_arena.hpp"
+#include "join.hpp"
 #include "log.hpp"
 #include "scheduler/scheduler.hpp"
 #include "task_deps.hpp"
@@ -46,51 +47,47 @@ bool commit_wait(Waiter& w, void* target) {
 
 }  // namespace
 
-void unlink_child(Frame* parent, Frame* c) {
-  if (c->prev_sibling) c->prev_sibling->next_sibling = c->next_sibling;
-  else parent->first_child = c->next_sibling;
-  if (c->next_sibling) c->next_sibling->prev_sibling = c->prev_sibling;
-  c->prev_sibling = c->next_sibling = nullptr;
-}
-
-void join_child(Frame* me, Frame* c) {
-  unlink_child(me, c);
-  release_ref(c, detail::kJoinRef);
-}
-
 __attribute__((always_inline)) inline void run_body_inline(Frame* f) {
   std::int64_t witness_start = CANOPY_CHECKED_BUILD ? trace_clock_ns() : 0;
   if (f->worker->trace) [[unlikely]] {
     std::int64_t start = trace_clock_ns();
-    f->ops->run(f);
+    f->ops()->run(f);
     record_slice(f->worker, f, start);
   } else {
-    f->ops->run(f);
+    f->ops()->run(f);
   }
-  if (f->first_child) {
-    std::exception_ptr child_error = join_children(f);
-    if (!f->error) f->error = child_error;  // the task's own exception wins over its children's
-  }
+  if (f->unjoined) detail::finish_children(f);
   if (f->deps) finish_deps(f, witness_start);
 }
 
 void run_body(Frame* f) { run_body_inline(f); }
 
+std::uint64_t task_id(const Frame* f) {
+  static std::atomic<std::uint64_t> next{0};
+  std::uint64_t id = f->id.load(std::memory_order_acquire);
+  if (id != 0) return id;
+  std::uint64_t fresh = next.fetch_add(1, std::memory_order_relaxed) + 1;
+  return f->id.compare_exchange_strong(id, fresh, std::memory_order_acq_rel) ? fresh : id;
+}
+
 std::string task_name(const Frame* f) {
-  if (const void* fn = f->ops->function_address(f)) {
+  if (const void* fn = f->ops()->function_address(f)) {
     Dl_info info{};
     if (dladdr(fn, &info) && info.dli_sname) return demangle(info.dli_sname);
   }
-  return demangle(f->ops->type_name());
+  return demangle(f->ops()->type_name());
 }
 
 void complete(Frame* f) {
+  // A root has no join reference: once it is published as done its frame may vanish.
+  const bool child = f->parent != nullptr;
   std::uintptr_t s = f->state.exchange(kDone, std::memory_order_acq_rel);
   for (auto* w = reinterpret_cast<Waiter*>(s); w;) {
     Waiter* next = w->next;  // read before resuming: a resumed waiter's record may vanish
     Scheduler::resume(*w);
     w = next;
   }
+  if (child && child_finished(f)) release_ref(f, detail::kJoinRef);
 }
 
 void release_ref(Frame* f, std::uint32_t delta) { release_ref_on(Scheduler::current_hot(), f, delta); }
@@ -112,6 +109,19 @@ detail::WorkerHot* run_child_inline_on(detail::WorkerHot* w, Frame* me, Frame* c
   return w;
 }
 
+bool run_tail_child(detail::WorkerHot* w, Frame* me, const Frame* also) {
+  detail::Task* t = w->deque.pop();
+  if (!t) return false;
+  auto* x = static_cast<Frame*>(t);
+  if (x != also && x->parent != me) {
+    w->deque.push(t);  // an ancestor's task: it stays for the worker loop
+    return false;
+  }
+  run_child_inline_on(w, me, x);
+  complete(x);
+  return true;
+}
+
 void wait_done(Frame* me, Frame* c) {
   while (c->state.load(std::memory_order_acquire) != kDone) {
     detail::WorkerHot* w = me ? Scheduler::current_hot() : nullptr;
@@ -121,17 +131,7 @@ void wait_done(Frame* me, Frame* c) {
       Scheduler::block_thread(waiter, &commit_wait, c);
       continue;
     }
-    // Our own children (or c itself) at the bottom of our deque run here, on this stack; anything
-    // else stays for the worker loop and we park instead.
-    if (detail::Task* t = w->deque.pop()) {
-      auto* x = static_cast<Frame*>(t);
-      if (x == c || x->parent == me) {
-        run_child_inline_on(w, me, x);
-        complete(x);
-        continue;
-      }
-      w->deque.push(t);
-    }
+    if (run_tail_child(w, me, c)) continue;
     Waiter waiter;
     waiter.task = me;
     waiter.target = c;
@@ -139,29 +139,6 @@ void wait_done(Frame* me, Frame* c) {
     me->worker = Scheduler::current_hot();
     if (waiter.deadlocked) throw DeadlockError(deadlock_report());
   }
-}
-
-std::exception_ptr join_children(Frame* me) {
-  std::exception_ptr first;
-  while (Frame* c = me->first_child) {
-    for (int deadlocks = 0;; ++deadlocks) {
-      try {
-        wait_done(me, c);
-        break;
-      } catch (...) {
-        // A deadlock resumed us; c is being unwound by the same recovery and will finish. If it
-        // does not, nothing ever will: end the program with the report rather than hang.
-        if (!first) first = std::current_exception();
-        if (deadlocks > 0) {
-          log(Subsystem::sched).critical("unrecoverable deadlock, aborting:\n{}", deadlock_report());
-          std::abort();
-        }
-      }
-    }
-    if (c->error && !c->error_observed.exchange(true, std::memory_order_acq_rel) && !first) first = c->error;
-    join_child(me, c);
-  }
-  return first;
 }
 
 }  // namespace canopy::rt
@@ -183,31 +160,27 @@ void execute_frame(Task* t) {
 void future_get(Frame* c, void* out) {
   WorkerHot* w = sched::Scheduler::current_hot();
   Frame* me = w ? w->current : nullptr;
+  std::uint32_t mine = kHandleRef;  // the references this get drops
   if (c->state.load(std::memory_order_acquire) != kDone) {
-    if (w && me && c->parent == me && w->deque.peek_tail() == c && w->deque.pop() == c) {
-      // The fast path: our own child, not stolen. Run it here; when our handle and our join are the
-      // only references, nobody else can be waiting, so a plain store publishes completion.
+    if (w && me && c->parent == me && w->deque.pop_if(c)) {
+      // Our own child, not stolen: run it here. When our handle and its join reference are all there
+      // is, nobody else can be waiting: it is joined here and never published as done.
       w = rt::run_child_inline_on(w, me, c);
-      if (c->refs.load(std::memory_order_relaxed) == kHandleRef + kJoinRef)
-        c->state.store(kDone, std::memory_order_release);
-      else
+      if (c->refs.load(std::memory_order_relaxed) == kHandleRef + kJoinRef) {
+        --me->unjoined;  // nobody else refers to it: joined here, as in the inline get
+        mine += kJoinRef;
+      } else {
         complete(c);
+      }
     } else {
       try {
         rt::wait_done(me, c);
       } catch (...) {
-        rt::release_ref(c, kHandleRef);  // the handle is spent; the parent still joins c
+        rt::release_ref(c, kHandleRef);  // the handle is spent; c still completes and is counted
         throw;
       }
       w = sched::Scheduler::current_hot();
     }
-  }
-  // A get() by the parent is also its join: the child leaves the list that wait_all walks, and the
-  // handle and the join are dropped together (one plain store when they are all that is left).
-  std::uint32_t mine = kHandleRef;
-  if (me && c->parent == me && (c->refs.load(std::memory_order_relaxed) & kJoinRef)) {
-    rt::unlink_child(me, c);
-    mine += kJoinRef;
   }
   if (c->error) {
     c->error_observed.store(true, std::memory_order_release);
@@ -217,18 +190,31 @@ void future_get(Frame* c, void* out) {
   }
   if (out) {
     const bool sole_handle = (c->refs.load(std::memory_order_acquire) >> 1) == 1;
-    if (c->ops->copyable_result) {
-      if (sole_handle) c->ops->take_result(c, out);
-      else c->ops->copy_result(c, out);
+    if (c->ops()->copyable_result) {
+      if (sole_handle) c->ops()->take_result(c, out);
+      else c->ops()->copy_result(c, out);
     } else if (!c->result_moved.exchange(true, std::memory_order_acq_rel)) {
-      c->ops->take_result(c, out);  // a move-only result goes to the first of several handles
+      c->ops()->take_result(c, out);  // a move-only result goes to the first of several handles
     } else {
+      std::string name = rt::task_name(c);  // before the release: it may free the frame
       rt::release_ref_on(w, c, mine);
-      throw Error("canopy: Future::get: the move-only result of task '" + rt::task_name(c) +
+      throw Error("canopy: Future::get: the move-only result of task '" + name +
                   "' was already taken through another handle to it");
     }
   }
   rt::release_ref_on(w, c, mine);
+}
+
+void finish_children(Frame* c) {
+  std::exception_ptr child_error = rt::join_children(c);
+  if (!c->error) c->error = child_error;  // the task's own exception wins over its children's
+}
+
+void rethrow_inline_child_error(WorkerHot* w, Frame* c) {
+  c->error_observed.store(true, std::memory_order_relaxed);
+  std::exception_ptr e = c->error;
+  rt::release_ref_on(w, c, kHandleRef + kJoinRef);
+  std::rethrow_exception(e);
 }
 
 void future_wait(Frame* c) {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "completion.hpp"
+#include "join.hpp"
 #include "log.hpp"
 
 namespace canopy::rt {
@@ -15,7 +16,7 @@ std::string last_report;
 
 std::string describe(const detail::Frame* f) {
   std::ostringstream out;
-  out << "task " << f->id << " '" << task_name(f) << "' (depth " << f->depth << ")";
+  out << "task " << task_id(f) << " '" << task_name(f) << "' (depth " << f->depth << ")";
   return out.str();
 }
 }  // namespace
@@ -27,12 +28,18 @@ void on_deadlock(std::vector<sched::Waiter*>& stuck) {
   for (sched::Waiter* w : stuck) {
     auto* task = static_cast<const detail::Frame*>(w->task);
     auto* target = static_cast<detail::Frame*>(w->target);
-    msg << "\n  " << (task ? describe(task) : std::string("a thread")) << " waits for " << describe(target);
+    msg << "\n  " << (task ? describe(task) : std::string("a thread")) << " waits for ";
+    if (target) msg << describe(target);
+    else msg << unfinished_children(task) << " of its children to finish";
   }
   // Nothing runs now, so the waiter lists can be rewritten without the usual atomics: keep in each
   // list only the waiters that are not being resumed here (say, a thread blocked in Runtime::run).
   for (sched::Waiter* w : stuck) {
     auto* target = static_cast<detail::Frame*>(w->target);
+    if (!target) {  // a task parked in its join: no child can bring the count to the end now
+      cancel_join_wait(static_cast<detail::Frame*>(w->task));
+      continue;
+    }
     std::uintptr_t s = target->state.load(std::memory_order_acquire);
     if (s == detail::kDone || s == detail::kPending) continue;
     sched::Waiter* kept = nullptr;

@@ -40,32 +40,33 @@ void push_block(void*& head, std::uint32_t& count, void* block) {
 void free_frame_slow(detail::WorkerHot* w, detail::Frame* f) {
   std::uint8_t cls = f->size_class;
   delete f->deps;
-  f->ops->destroy(f);
-  if (cls == detail::kHeapFrame) {
-    ::operator delete(static_cast<void*>(f), std::align_val_t{64});
+  f->ops()->destroy(f);
+  detail::release_frame_block(w, f, cls);
+}
+
+}  // namespace canopy::rt
+
+namespace canopy::detail {
+
+void release_frame_block(WorkerHot* w, void* block, std::uint8_t cls) {
+  if (cls == kHeapFrame) {
+    ::operator delete(block, std::align_val_t{64});
     return;
   }
-  if (w && w->free_count[cls] < kMaxCachedPerClass) {
-    push_block(w->free_frames[cls], w->free_count[cls], f);
-    return;
-  }
-  Arena& a = arena();
+  if (w && w->cache_frame(block, cls)) return;
+  rt::Arena& a = rt::arena();
   std::lock_guard<std::mutex> lk(a.mutex);
-  push_block(a.spare[cls], a.spare_count[cls], f);
+  rt::push_block(a.spare[cls], a.spare_count[cls], block);
   if (w) {
     // Hand back half of this worker's cache at once, so the lock is taken rarely.
     for (std::uint32_t i = 0; i < kMaxCachedPerClass / 2; ++i) {
       void* b = w->free_frames[cls];
       w->free_frames[cls] = *static_cast<void**>(b);
       --w->free_count[cls];
-      push_block(a.spare[cls], a.spare_count[cls], b);
+      rt::push_block(a.spare[cls], a.spare_count[cls], b);
     }
   }
 }
-
-}  // namespace canopy::rt
-
-namespace canopy::detail {
 
 void* refill_frames(WorkerHot* w, std::size_t cls) {
   using rt::Arena;

@@ -10,19 +10,15 @@ namespace canopy::rt {
 /// free_frame_slow is free_frame_on for heap frames, full caches and plain threads.
 void free_frame_slow(detail::WorkerHot* w, detail::Frame* f);
 
-inline constexpr std::uint32_t kMaxCachedPerClass = 4096;  // past this a worker gives half back
-
 /// free_frame_on destroys a finished frame and returns its block to worker w's cache (w nullptr: not a worker).
 inline void free_frame_on(detail::WorkerHot* w, detail::Frame* f) {
-  std::uint8_t cls = f->size_class;
-  if (f->deps || cls == detail::kHeapFrame || !w || w->free_count[cls] >= kMaxCachedPerClass) {
+  if (f->deps || !w || f->size_class == detail::kHeapFrame) {
     free_frame_slow(w, f);
     return;
   }
-  f->ops->destroy(f);
-  *reinterpret_cast<void**>(f) = w->free_frames[cls];
-  w->free_frames[cls] = f;
-  ++w->free_count[cls];
+  std::uint8_t cls = f->size_class;
+  f->ops()->destroy(f);
+  if (!w->cache_frame(f, cls)) detail::release_frame_block(w, f, cls);
 }
 
 }  // namespace canopy::rt

@@ -50,7 +50,7 @@ void spawn_placed(Frame* parent, Frame* child, Placement p) {
 
 TaskInfo task_info(const Frame* f) {
   TaskInfo info;
-  info.id = f->id;
+  info.id = rt::task_id(f);
   info.depth = static_cast<int>(f->depth);
   if (f->worker) {
     info.rank = f->worker->rank;

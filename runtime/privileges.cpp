@@ -107,11 +107,15 @@ bool admit_child(Frame* parent, Frame* child, const RequestInfo* requests, std::
     mine.analyzer->add(child, r, preds);
   }
   for (Frame* p : preds) {
-    TaskDeps& pd = *p->deps;
-    std::lock_guard<std::mutex> lk(pd.successors_mutex);
-    if (pd.finished) continue;
-    pd.successors.push_back(child);
-    theirs.unmet.fetch_add(1, std::memory_order_relaxed);
+    {
+      TaskDeps& pd = *p->deps;
+      std::lock_guard<std::mutex> lk(pd.successors_mutex);
+      if (!pd.finished) {
+        pd.successors.push_back(child);
+        theirs.unmet.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+    rt::release_ref(p, kHandleRef);  // the reference the analyzer took for this list
   }
   return theirs.unmet.fetch_sub(1, std::memory_order_acq_rel) == 1;
 }

@@ -57,7 +57,6 @@ Runtime::~Runtime() {
 }
 
 void Runtime::run_root(detail::Frame* root) {
-  root->id = impl_->roots_run.fetch_add(1, std::memory_order_relaxed) + 1;
   impl_->scheduler->submit(root, impl_->scheduler->placement().front().socket);
 }
 

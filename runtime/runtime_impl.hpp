@@ -16,7 +16,6 @@ struct Runtime::Impl {
   std::unique_ptr<rt::Tracer> tracer;  // set when Config::trace_path is
   int rank = 0;
   int ranks = 1;
-  std::atomic<std::uint64_t> roots_run{0};  // root task ids: worker field 0, so unlike any child's
 };
 
 namespace rt {

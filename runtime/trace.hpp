@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "canopy/detail/frame.hpp"
+#include "completion.hpp"
 
 namespace canopy::rt {
 
@@ -49,7 +50,7 @@ inline std::int64_t trace_clock_ns() {
 /// record_slice appends [start, now) of task `f` to the worker's buffer, if tracing is on.
 inline void record_slice(detail::WorkerHot* w, const detail::Frame* f, std::int64_t start_ns) {
   auto* buf = static_cast<TraceBuffer*>(w->trace);
-  buf->slices.push_back(TraceBuffer::Slice{f->ops, f->ops->function_address(f), f->id, f->parent ? f->parent->id : 0,
+  buf->slices.push_back(TraceBuffer::Slice{f->ops(), f->ops()->function_address(f), task_id(f), f->parent ? task_id(f->parent) : 0,
                                            f->depth, start_ns, trace_clock_ns()});
 }
 

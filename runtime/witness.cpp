@@ -24,8 +24,8 @@ namespace rt {
 void witness_record(const detail::Frame* f, std::int64_t start_ns) {
   if (!CANOPY_CHECKED_BUILD || !f->deps || f->deps->held.empty()) return;
   WitnessRecord rec;
-  rec.task = f->id;
-  rec.parent = f->parent ? f->parent->id : 0;
+  rec.task = rt::task_id(f);
+  rec.parent = f->parent ? rt::task_id(f->parent) : 0;
   rec.start_ns = start_ns;
   rec.end_ns = trace_clock_ns();
   for (const Held& h : f->deps->held) {

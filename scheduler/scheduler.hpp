@@ -26,7 +26,7 @@ struct Waiter {
   Fiber* fiber = nullptr;         // nullptr: a blocked thread
   Scheduler* scheduler = nullptr;
   void* task = nullptr;           // the waiting task (for messages)
-  void* target = nullptr;         // what it waits on (for messages and deadlock recovery)
+  void* target = nullptr;         // what it waits on (messages, deadlock recovery); nullptr: its children
   bool deadlocked = false;        // resumed by the deadlock detector, not by completion
   Waiter* reg_prev = nullptr;     // the scheduler's registry of parked waiters
   Waiter* reg_next = nullptr;

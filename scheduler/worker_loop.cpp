@@ -4,6 +4,16 @@
 
 #include "worker.hpp"
 
+// Initial-exec: the inline get() path reads it through the GOT without a __tls_get_addr call.
+thread_local canopy::detail::WorkerHot* canopy_tls_worker = nullptr;
+
+namespace canopy::detail {
+__attribute__((noinline)) WorkerHot* current_worker_hot() {
+  asm volatile("" ::: "memory");
+  return canopy_tls_worker;
+}
+}  // namespace canopy::detail
+
 namespace canopy::sched {
 
 namespace {
@@ -29,14 +39,11 @@ __attribute__((noinline)) Worker* Scheduler::current() {
   asm volatile("" ::: "memory");
   return tls_worker;
 }
-__attribute__((noinline)) detail::WorkerHot* Scheduler::current_hot() {
-  asm volatile("" ::: "memory");
-  Worker* w = tls_worker;
-  return w ? &w->hot : nullptr;
-}
+detail::WorkerHot* Scheduler::current_hot() { return detail::current_worker_hot(); }
 
 void Scheduler::worker_main(Worker* w) {
   tls_worker = w;
+  canopy_tls_worker = &w->hot;
   if (opts_.pin) topology_.bind_current_thread(w->slot);
   install_overflow_handler();
   adopt_thread(&w->thread_fiber);
@@ -47,6 +54,7 @@ void Scheduler::worker_main(Worker* w) {
   // Back on the thread's own stack: the scheduler is stopping.
   set_current_fiber(nullptr);
   tls_worker = nullptr;
+  canopy_tls_worker = nullptr;
 }
 
 Fiber* Scheduler::take_fiber(Worker* w) {
@@ -131,7 +139,7 @@ void Scheduler::loop_entry() {
     if (!t) t = s->find_work(w, false);
     if (t) {
       w->count(w->executed);
-      t->execute(t);
+      t->execute();
       continue;
     }
     s->idle(w);
@@ -145,7 +153,7 @@ void Scheduler::idle(Worker* w) {
     if (domains_[static_cast<size_t>(w->socket)]->ready_count.load(std::memory_order_relaxed) > 0) return;
     if (detail::Task* t = find_work(w, cross)) {
       w->count(w->executed);
-      t->execute(t);
+      t->execute();
       return;
     }
     for (int i = 0; i < (round < 16 ? 16 : 128); ++i) _mm_pause();

@@ -20,9 +20,13 @@ WsDeque::Array* make_array(std::int64_t capacity, WsDeque::Array* previous) {
 }
 }  // namespace
 
-WsDeque::WsDeque() {
-  owner_array_ = make_array(kInitialCapacity, nullptr);
-  array_.store(owner_array_, std::memory_order_relaxed);
+WsDeque::WsDeque() { publish(make_array(kInitialCapacity, nullptr)); }
+
+void WsDeque::publish(Array* a) {
+  owner_array_ = a;
+  owner_slots_ = a->slots;
+  owner_mask_ = a->capacity - 1;
+  array_.store(a, std::memory_order_release);
 }
 
 WsDeque::~WsDeque() {
@@ -38,8 +42,7 @@ WsDeque::Array* WsDeque::grow(std::int64_t tail, std::int64_t head) {
   Array* bigger = make_array(old->capacity * 2, old);
   for (std::int64_t i = head; i < tail; ++i)
     bigger->at(i).store(old->at(i).load(std::memory_order_relaxed), std::memory_order_relaxed);
-  owner_array_ = bigger;
-  array_.store(bigger, std::memory_order_release);
+  publish(bigger);
   return bigger;
 }
 
@@ -54,7 +57,7 @@ Task* WsDeque::pop_contended(std::int64_t tail) {
   std::int64_t head = head_.load(std::memory_order_relaxed);
   if (head <= tail) {
     tail_.store(tail, std::memory_order_relaxed);
-    x = owner_array_->at(tail).load(std::memory_order_relaxed);
+    x = owner_slot(tail).load(std::memory_order_relaxed);
   }
   head_cache_ = head;
   lock_.store(false, std::memory_order_release);

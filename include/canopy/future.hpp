@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "canopy/detail/frame.hpp"
+#include "canopy/detail/own_child.hpp"
 #include "canopy/errors.hpp"
 
 namespace canopy {
@@ -31,17 +32,11 @@ class Future {
   /// get waits for the task and returns its result (moved when this is the only handle, else copied),
   /// or rethrows its exception. The handle is empty afterwards.
   R get() {
-    detail::Frame* f = take_frame("get");
-    if constexpr (std::is_void_v<R>) {
-      detail::future_get(f, nullptr);
-    } else {
-      alignas(R) unsigned char out[sizeof(R)];
-      detail::future_get(f, out);
-      R* value = std::launder(reinterpret_cast<R*>(out));
-      R result(std::move(*value));
-      value->~R();
-      return result;
+    if (frame_) {
+      if (detail::WorkerHot* w = detail::take_own_child(frame_))
+        return detail::run_own_child<R>(w, std::exchange(frame_, nullptr));
     }
+    return get_general();
   }
   /// wait waits for the task to finish without taking its result.
   void wait() const {
@@ -57,6 +52,20 @@ class Future {
   friend class Context;
   friend class Runtime;
   explicit Future(detail::Frame* f) : frame_(f) {}
+  // Kept out of line so that get()'s fast path stays small enough to inline.
+  __attribute__((noinline)) R get_general() {
+    detail::Frame* f = take_frame("get");
+    if constexpr (std::is_void_v<R>) {
+      detail::future_get(f, nullptr);
+    } else {
+      alignas(R) unsigned char out[sizeof(R)];
+      detail::future_get(f, out);
+      R* value = std::launder(reinterpret_cast<R*>(out));
+      R result(std::move(*value));
+      value->~R();
+      return result;
+    }
+  }
   detail::Frame* take_frame(const char* what) {
     if (!frame_) throw Error(std::string("canopy::Future::") + what + " on an empty future (consumed, moved from or default-constructed)");
     return std::exchange(frame_, nullptr);

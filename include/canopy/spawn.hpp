@@ -16,14 +16,14 @@ inline const detail::Frame* Context::self() const { return static_cast<const det
 namespace detail {
 /// make_child builds a child frame of `parent` for fn(ctx, args...) without queueing it.
 template <class R, class F, class... A>
-Frame* make_child(Frame* parent, F&& fn, A&&... args) {
+__attribute__((always_inline)) inline Frame* make_child(Frame* parent, F&& fn, A&&... args) {
   using Typed = TypedFrame<R, std::decay_t<F>, std::decay_t<A>...>;
   WorkerHot* w = parent->worker;
   std::uint8_t cls;
   void* mem = w->allocate_frame(sizeof(Typed), cls);
   Typed* child = ::new (mem) Typed(std::forward<F>(fn), std::forward<A>(args)...);
   child->size_class = cls;
-  parent->link_child(child, w);
+  parent->link_child(child);
   return child;
 }
 }  // namespace detail
@@ -44,7 +44,7 @@ const void* function_address_of(const F& fn) {
 /// launch builds a child and queues it where `place` says: on this worker's deque, on a socket's
 /// queue, or (with privileges) after the earlier siblings it conflicts with.
 template <class R, class F, class... A>
-Frame* launch(Frame* me, Placement place, F&& fn, A&&... args) {
+__attribute__((always_inline)) inline Frame* launch(Frame* me, Placement place, F&& fn, A&&... args) {
   constexpr std::size_t kRequests = (std::size_t{is_request_v<A>} + ... + 0);
   const bool placed = place.kind != Placement::Kind::anywhere && place.kind != Placement::Kind::here;
   if (placed) check_placement(me, place);
@@ -70,7 +70,7 @@ Frame* launch(Frame* me, Placement place, F&& fn, A&&... args) {
 
 template <class F, class... A>
   requires(!detail::is_placement_v<F>)
-Future<detail::task_result_t<F, A...>> Context::spawn(F&& fn, A&&... args) {
+__attribute__((always_inline)) inline Future<detail::task_result_t<F, A...>> Context::spawn(F&& fn, A&&... args) {
   using R = detail::task_result_t<F, A...>;
   return Future<R>(detail::launch<R>(self(), anywhere, std::forward<F>(fn), std::forward<A>(args)...));
 }

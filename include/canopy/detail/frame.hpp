@@ -19,9 +19,10 @@
 namespace canopy::detail {
 
 struct TaskDeps;
+struct JoinState;
 
 /// FrameOps is the per-type table of a TypedFrame.
-struct FrameOps {
+struct FrameOps : TaskOps {
   void (*run)(Frame*);                 // call the task body; store its result or exception
   void (*destroy)(Frame*);             // destroy the stored result
   void (*take_result)(Frame*, void*);  // move the result into uninitialised storage
@@ -35,7 +36,8 @@ struct FrameOps {
 inline constexpr std::uintptr_t kPending = 0;
 inline constexpr std::uintptr_t kDone = 1;
 
-/// refs word: bit 0 = the parent has not joined the child yet; the rest counts Future handles.
+/// refs word: bit 0 = the task has not completed yet (a failed task keeps it until its parent's join
+/// has looked at the error); the rest counts Future handles.
 inline constexpr std::uint32_t kJoinRef = 1;
 inline constexpr std::uint32_t kHandleRef = 2;
 
@@ -44,32 +46,31 @@ CANOPY_EXPORT void execute_frame(Task* t);
 
 /// Frame is the base of every task record; one is allocated per spawn.
 struct Frame : Task, Context {
-  const FrameOps* ops = nullptr;
+  // Set at every spawn.
   Frame* parent = nullptr;
-  WorkerHot* worker = nullptr;                     // where the task runs now (valid while it runs)
-  std::atomic<std::uintptr_t> state{kPending};     // kPending, kDone or a waiter list
+  std::uint32_t depth = 0;
   std::atomic<std::uint32_t> refs{kHandleRef + kJoinRef};
   std::uint8_t size_class = kHeapFrame;
   std::atomic<bool> error_observed{false};
   std::atomic<bool> result_moved{false};  // a move-only result went to one of several handles
-  std::uint32_t depth = 0;
-  std::uint64_t id = 0;
-  Frame* first_child = nullptr;                    // children not joined yet (touched by this task only)
-  Frame* prev_sibling = nullptr;
-  Frame* next_sibling = nullptr;
+  std::uint32_t unjoined = 0;             // children spawned and not yet joined (touched by this task only)
+  // Zero at every spawn, kept together so that the stores merge.
+  WorkerHot* worker = nullptr;                     // where the task runs now (valid while it runs)
+  std::atomic<std::uintptr_t> state{kPending};     // kPending, kDone or a waiter list
+  std::atomic<JoinState*> join{nullptr};  // counts children that completed through the runtime (made on demand)
+  Frame* next_failed = nullptr;   // link in the parent's list of children that failed
   std::exception_ptr error;
   TaskDeps* deps = nullptr;                        // privileges, dependences, reductions (nullptr: none)
+  mutable std::atomic<std::uint64_t> id{0};       // given on first use (rt::task_id): most tasks never need one
 
-  Frame() { execute = &execute_frame; }
+  /// ops is the frame's type table (the Task's table, which starts with execute_frame).
+  const FrameOps* ops() const { return static_cast<const FrameOps*>(task_ops); }
 
-  /// link_child records `c` as a child of this running task, on worker w.
-  void link_child(Frame* c, WorkerHot* w) {
+  /// link_child records `c` as a child of this running task.
+  void link_child(Frame* c) {
     c->parent = this;
     c->depth = depth + 1;
-    c->id = (static_cast<std::uint64_t>(w->index + 1) << 40) | ++w->next_task_id;
-    c->next_sibling = first_child;
-    if (first_child) first_child->prev_sibling = c;
-    first_child = c;
+    ++unjoined;
   }
 };
 
@@ -94,18 +95,27 @@ struct ResultSlot<void> {
   void reset() {}
 };
 
-/// TypedFrame holds a callable, its arguments (destroyed as soon as the body returns) and its result.
+/// ResultFrame is a frame whose result type is known: Future<R> reaches the result without knowing
+/// the callable, so the result sits before the callable and its arguments.
+template <class R>
+struct ResultFrame : Frame {
+  ResultSlot<R> result;
+};
+
+/// TypedFrame holds a callable and its arguments (both destroyed as soon as the body returns; a
+/// trivially destructible callable, such as a function pointer, stays readable for error messages).
 template <class R, class F, class... A>
-struct TypedFrame final : Frame {
-  F fn;
+struct TypedFrame final : ResultFrame<R> {
+  union {
+    F fn;
+  };
   union {
     std::tuple<A...> args;
   };
-  ResultSlot<R> result;
 
   template <class FF, class... AA>
   explicit TypedFrame(FF&& f, AA&&... a) : fn(std::forward<FF>(f)), args(std::forward<AA>(a)...) {
-    ops = &kOps;
+    this->task_ops = &kOps;
   }
   ~TypedFrame() {}
 
@@ -124,6 +134,7 @@ struct TypedFrame final : Frame {
       self->error = std::current_exception();
     }
     self->args.~tuple();
+    if constexpr (!std::is_trivially_destructible_v<F>) self->fn.~F();
   }
   static void destroy(Frame* base) {
     auto* self = static_cast<TypedFrame*>(base);
@@ -151,8 +162,8 @@ struct TypedFrame final : Frame {
     else
       return nullptr;
   }
-  static constexpr FrameOps kOps{&run,       &destroy,          &take_result, &copy_result,
-                                 &type_name, &function_address, std::is_void_v<R> || std::is_copy_constructible_v<R>};
+  static constexpr FrameOps kOps{{&execute_frame}, &run,       &destroy,          &take_result, &copy_result,
+                                 &type_name,       &function_address, std::is_void_v<R> || std::is_copy_constructible_v<R>};
 };
 
 /// Runtime entry points that the inline templates call.

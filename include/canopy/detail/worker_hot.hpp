@@ -16,9 +16,37 @@ struct WorkerHot;
 inline constexpr std::size_t kFrameGranule = 64;
 inline constexpr std::size_t kFrameClasses = 8;
 inline constexpr std::uint8_t kHeapFrame = 0xff;
+inline constexpr std::uint32_t kMaxCachedPerClass = 4096;  // past this a worker gives half back
+
+/// current_worker_hot is the calling thread's worker, nullptr on threads that are not workers.
+CANOPY_EXPORT WorkerHot* current_worker_hot();
+
+}  // namespace canopy::detail
+
+/// canopy_tls_worker is the calling thread's worker (read through this_worker(), never directly).
+extern "C" CANOPY_EXPORT thread_local canopy::detail::WorkerHot* canopy_tls_worker
+    __attribute__((tls_model("initial-exec")));
+
+namespace canopy::detail {
+
+/// this_worker is current_worker_hot() without the call. A task's fiber may move to another thread
+/// at any suspension, and compilers treat the thread pointer as constant within a function, so a plain
+/// thread_local read could return the worker the function started on: the volatile asm is re-run at
+/// every use. Elsewhere the exported function, whose call the compiler cannot cache, does the same.
+inline WorkerHot* this_worker() {
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(CANOPY_NO_INLINE_TLS)
+  WorkerHot* w;
+  asm volatile("movq canopy_tls_worker@gottpoff(%%rip), %0\n\tmovq %%fs:(%0), %0" : "=r"(w) : : "memory");
+  return w;
+#else
+  return current_worker_hot();
+#endif
+}
 
 /// refill_frames hands out a block of class `cls` when the worker's free list is empty.
 CANOPY_EXPORT void* refill_frames(WorkerHot* w, std::size_t cls);
+/// release_frame_block takes back a destroyed frame's block that w's cache cannot keep (w may be nullptr).
+CANOPY_EXPORT void release_frame_block(WorkerHot* w, void* block, std::uint8_t cls);
 /// wake_sleeper rouses one sleeping worker of w's scheduler because w has work to steal.
 CANOPY_EXPORT void wake_sleeper(WorkerHot* w);
 
@@ -32,7 +60,6 @@ struct WorkerHot {
   void* scheduler = nullptr;               // its scheduler (opaque here)
   void* trace = nullptr;                   // this worker's trace buffer; nullptr when tracing is off
   Frame* current = nullptr;                // innermost task running on this worker
-  std::uint64_t next_task_id = 0;
   int index = 0;
   int socket = 0;
   int rank = 0;
@@ -50,6 +77,16 @@ struct WorkerHot {
     free_frames[k] = *static_cast<void**>(block);
     --free_count[k];
     return block;
+  }
+
+  /// cache_frame keeps a destroyed frame's block for reuse; false when it is a heap block or the
+  /// cache is full (then the arena takes it).
+  bool cache_frame(void* block, std::uint8_t cls) {
+    if (cls == kHeapFrame || free_count[cls] >= kMaxCachedPerClass) return false;
+    *static_cast<void**>(block) = free_frames[cls];
+    free_frames[cls] = block;
+    ++free_count[cls];
+    return true;
   }
 
   /// push_task queues a task on this worker's deque and wakes a sleeping worker if there is one.

@@ -31,15 +31,14 @@ class WsDeque {
   /// push adds a task at the tail (owner only).
   void push(Task* t) {
     std::int64_t tail = tail_.load(std::memory_order_relaxed);
-    Array* a = owner_array_;
-    if (tail - head_cache_ >= a->capacity - 1) {
+    if (tail - head_cache_ >= owner_mask_) {
       // A thief that loses its race raises head by one and lowers it again: only head - 1 is a
       // bound that cannot move down.
       std::int64_t head = head_.load(std::memory_order_acquire) - 1;
       if (head > head_cache_) head_cache_ = head;
-      if (tail - head_cache_ >= a->capacity - 1) a = grow(tail, head_cache_);
+      if (tail - head_cache_ >= owner_mask_) grow(tail, head_cache_);
     }
-    a->at(tail).store(t, std::memory_order_relaxed);
+    owner_slot(tail).store(t, std::memory_order_relaxed);
     tail_.store(tail + 1, std::memory_order_release);
   }
 
@@ -49,8 +48,17 @@ class WsDeque {
     if (tail < head_cache_) return nullptr;  // empty for sure: head only grows
     tail_.store(tail, std::memory_order_seq_cst);
     std::int64_t head = head_.load(std::memory_order_seq_cst);
-    if (head <= tail) return owner_array_->at(tail).load(std::memory_order_relaxed);
+    if (head <= tail) return owner_slot(tail).load(std::memory_order_relaxed);
     return pop_contended(tail);
+  }
+
+  /// pop_if takes the task at the tail only when it is `expected` (owner only): true when it did.
+  bool pop_if(Task* expected) {
+    std::int64_t tail = tail_.load(std::memory_order_relaxed) - 1;
+    if (tail < head_cache_ || owner_slot(tail).load(std::memory_order_relaxed) != expected) return false;
+    tail_.store(tail, std::memory_order_seq_cst);
+    std::int64_t head = head_.load(std::memory_order_seq_cst);
+    return head <= tail || pop_contended(tail) == expected;
   }
 
   /// peek_tail returns the task pop() would take, without taking it (owner only; a hint that may name
@@ -58,7 +66,7 @@ class WsDeque {
   Task* peek_tail() const {
     std::int64_t tail = tail_.load(std::memory_order_relaxed) - 1;
     if (tail < head_cache_) return nullptr;
-    return owner_array_->at(tail).load(std::memory_order_relaxed);
+    return owner_slot(tail).load(std::memory_order_relaxed);
   }
 
   enum class Steal { success, empty, lost_race };
@@ -85,6 +93,9 @@ class WsDeque {
   }
 
  private:
+  std::atomic<Task*>& owner_slot(std::int64_t i) const { return owner_slots_[i & owner_mask_]; }
+  /// publish makes `a` the array the owner and the thieves use.
+  void publish(Array* a);
   CANOPY_EXPORT Array* grow(std::int64_t tail, std::int64_t head);
   /// pop_contended settles a pop that may race a thief for the last task, under the thieves' lock.
   CANOPY_EXPORT Task* pop_contended(std::int64_t tail);
@@ -94,6 +105,8 @@ class WsDeque {
   alignas(64) std::atomic<std::int64_t> tail_{0};  // one past the owner's last task
   std::atomic<Array*> array_{nullptr};
   Array* owner_array_ = nullptr;
+  std::atomic<Task*>* owner_slots_ = nullptr;  // owner_array_'s slots and capacity - 1, read without
+  std::int64_t owner_mask_ = 0;                 // going through the array header
   std::int64_t head_cache_ = 0;  // the owner's lower bound on head_ (see push)
 };
 
