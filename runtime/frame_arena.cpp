@@ -30,10 +30,14 @@ Arena& arena() {
   return *a;
 }
 
-void push_block(void*& head, std::uint32_t& count, void* block) {
+void push_block(void*& head, void* block) {
   *static_cast<void**>(block) = head;
   head = block;
-  ++count;
+}
+void* pop_block(void*& head) {
+  void* b = head;
+  if (b) head = *static_cast<void**>(b);
+  return b;
 }
 }  // namespace
 
@@ -53,18 +57,25 @@ void release_frame_block(WorkerHot* w, void* block, std::uint8_t cls) {
     ::operator delete(block, std::align_val_t{64});
     return;
   }
-  if (w && w->cache_frame(block, cls)) return;
+  if (w) {
+    rt::push_block(w->free_frames[cls], block);
+    if (++w->foreign_frees[cls] < kMaxCachedPerClass) return;
+    // Once per kMaxCachedPerClass / 2 foreign frees, as many blocks go back: a worker that only frees
+    // what others spawned keeps at most kMaxCachedPerClass of them, and the lock is taken rarely.
+    w->foreign_frees[cls] -= kMaxCachedPerClass / 2;
+  }
   rt::Arena& a = rt::arena();
   std::lock_guard<std::mutex> lk(a.mutex);
-  rt::push_block(a.spare[cls], a.spare_count[cls], block);
-  if (w) {
-    // Hand back half of this worker's cache at once, so the lock is taken rarely.
-    for (std::uint32_t i = 0; i < kMaxCachedPerClass / 2; ++i) {
-      void* b = w->free_frames[cls];
-      w->free_frames[cls] = *static_cast<void**>(b);
-      --w->free_count[cls];
-      rt::push_block(a.spare[cls], a.spare_count[cls], b);
-    }
+  if (!w) {
+    rt::push_block(a.spare[cls], block);
+    ++a.spare_count[cls];
+    return;
+  }
+  for (std::uint32_t i = 0; i < kMaxCachedPerClass / 2; ++i) {
+    void* b = rt::pop_block(w->free_frames[cls]);
+    if (!b) break;
+    rt::push_block(a.spare[cls], b);
+    ++a.spare_count[cls];
   }
 }
 
@@ -76,22 +87,17 @@ void* refill_frames(WorkerHot* w, std::size_t cls) {
     std::lock_guard<std::mutex> lk(a.mutex);
     if (a.spare[cls]) {
       for (std::uint32_t i = 0; i < rt::kRefillBatch && a.spare[cls]; ++i) {
-        void* b = a.spare[cls];
-        a.spare[cls] = *static_cast<void**>(b);
+        rt::push_block(w->free_frames[cls], rt::pop_block(a.spare[cls]));
         --a.spare_count[cls];
-        rt::push_block(w->free_frames[cls], w->free_count[cls], b);
       }
     } else {
       auto* slab = static_cast<char*>(::operator new(rt::kSlabBytes, std::align_val_t{64}));
       a.slabs.push_back(slab);
       for (std::size_t off = 0; off + block <= rt::kSlabBytes; off += block)
-        rt::push_block(w->free_frames[cls], w->free_count[cls], slab + off);
+        rt::push_block(w->free_frames[cls], slab + off);
     }
   }
-  void* b = w->free_frames[cls];
-  w->free_frames[cls] = *static_cast<void**>(b);
-  --w->free_count[cls];
-  return b;
+  return rt::pop_block(w->free_frames[cls]);
 }
 
 }  // namespace canopy::detail

@@ -18,7 +18,7 @@ inline void free_frame_on(detail::WorkerHot* w, detail::Frame* f) {
   }
   std::uint8_t cls = f->size_class;
   f->ops()->destroy(f);
-  if (!w->cache_frame(f, cls)) detail::release_frame_block(w, f, cls);
+  detail::release_frame_block(w, f, cls);
 }
 
 }  // namespace canopy::rt

@@ -31,7 +31,7 @@ class Future {
 
   /// get waits for the task and returns its result (moved when this is the only handle, else copied),
   /// or rethrows its exception. The handle is empty afterwards.
-  R get() {
+  __attribute__((always_inline)) R get() {
     if (frame_) {
       if (detail::WorkerHot* w = detail::take_own_child(frame_))
         return detail::run_own_child<R>(w, std::exchange(frame_, nullptr));

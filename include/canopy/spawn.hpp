@@ -14,11 +14,10 @@ inline detail::Frame* Context::self() { return static_cast<detail::Frame*>(this)
 inline const detail::Frame* Context::self() const { return static_cast<const detail::Frame*>(this); }
 
 namespace detail {
-/// make_child builds a child frame of `parent` for fn(ctx, args...) without queueing it.
+/// make_child builds a child frame of `parent`, running on w, for fn(ctx, args...) without queueing it.
 template <class R, class F, class... A>
-__attribute__((always_inline)) inline Frame* make_child(Frame* parent, F&& fn, A&&... args) {
+__attribute__((always_inline)) inline Frame* make_child(Frame* parent, WorkerHot* w, F&& fn, A&&... args) {
   using Typed = TypedFrame<R, std::decay_t<F>, std::decay_t<A>...>;
-  WorkerHot* w = parent->worker;
   std::uint8_t cls;
   void* mem = w->allocate_frame(sizeof(Typed), cls);
   Typed* child = ::new (mem) Typed(std::forward<F>(fn), std::forward<A>(args)...);
@@ -49,16 +48,17 @@ __attribute__((always_inline)) inline Frame* launch(Frame* me, Placement place, 
   const bool placed = place.kind != Placement::Kind::anywhere && place.kind != Placement::Kind::here;
   if (placed) check_placement(me, place);
   if constexpr (kRequests == 0) {
-    Frame* child = make_child<R>(me, std::forward<F>(fn), std::forward<A>(args)...);
+    WorkerHot* w = me->worker;  // read once: the child's stores may alias it as far as the compiler knows
+    Frame* child = make_child<R>(me, w, std::forward<F>(fn), std::forward<A>(args)...);
     if (placed) spawn_placed(me, child, place);
-    else me->worker->push_task(child);
+    else w->push_task(child);
     return child;
   } else {
     RequestInfo requests[kRequests];
     std::size_t k = 0;
     (collect_request(requests, k, args), ...);
     check_requests(me, requests, kRequests, typeid(std::decay_t<F>).name(), function_address_of(fn));
-    Frame* child = make_child<R>(me, std::forward<F>(fn), std::forward<A>(args)...);
+    Frame* child = make_child<R>(me, me->worker, std::forward<F>(fn), std::forward<A>(args)...);
     if (admit_child(me, child, requests, kRequests, placed && place.kind == Placement::Kind::socket ? place.index : -1)) {
       if (placed) spawn_placed(me, child, place);
       else me->worker->push_task(child);

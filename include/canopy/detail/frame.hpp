@@ -74,8 +74,9 @@ struct Frame : Task, Context {
   }
 };
 
-/// ResultSlot stores a task's result in place; empty until the body returns.
-template <class R>
+/// ResultSlot stores a task's result in place; empty until the body returns. A result with a
+/// destructor also records whether it is there; a trivially destructible one needs no flag.
+template <class R, bool = std::is_void_v<R> || std::is_trivially_destructible_v<R>>
 struct ResultSlot {
   alignas(R) unsigned char bytes[sizeof(R)];
   bool has = false;
@@ -90,8 +91,18 @@ struct ResultSlot {
     has = false;
   }
 };
+template <class R>
+struct ResultSlot<R, true> {
+  alignas(R) unsigned char bytes[sizeof(R)];
+  R* ptr() { return std::launder(reinterpret_cast<R*>(bytes)); }
+  template <class... X>
+  void emplace(X&&... x) {
+    ::new (static_cast<void*>(bytes)) R(std::forward<X>(x)...);
+  }
+  void reset() {}
+};
 template <>
-struct ResultSlot<void> {
+struct ResultSlot<void, true> {
   void reset() {}
 };
 

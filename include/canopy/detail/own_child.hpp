@@ -29,7 +29,7 @@ inline WorkerHot* take_own_child(Frame* c) {
 /// run_own_child runs a child taken by take_own_child on this stack and returns its result; its
 /// frame goes back to the worker's cache. No atomics: nobody else ever saw the frame.
 template <class R>
-R run_own_child(WorkerHot* w, Frame* c) {
+__attribute__((always_inline)) inline R run_own_child(WorkerHot* w, Frame* c) {
   Frame* me = w->current;
   c->worker = w;
   w->current = c;

@@ -16,7 +16,7 @@ struct WorkerHot;
 inline constexpr std::size_t kFrameGranule = 64;
 inline constexpr std::size_t kFrameClasses = 8;
 inline constexpr std::uint8_t kHeapFrame = 0xff;
-inline constexpr std::uint32_t kMaxCachedPerClass = 4096;  // past this a worker gives half back
+inline constexpr std::uint32_t kMaxCachedPerClass = 4096;  // foreign frees after which a worker gives half back
 
 /// current_worker_hot is the calling thread's worker, nullptr on threads that are not workers.
 CANOPY_EXPORT WorkerHot* current_worker_hot();
@@ -54,7 +54,9 @@ CANOPY_EXPORT void wake_sleeper(WorkerHot* w);
 struct WorkerHot {
   WsDeque deque;
   void* free_frames[kFrameClasses] = {};   // singly linked through the first word of each block
-  std::uint32_t free_count[kFrameClasses] = {};
+  // Blocks the runtime freed here since the last give-back. The inline get returns what this worker's
+  // spawn took and is not counted; a worker that frees frames spawned elsewhere gives them back.
+  std::uint32_t foreign_frees[kFrameClasses] = {};
   const std::atomic<int>* sleepers = nullptr;  // the scheduler's count of sleeping workers
   void* runtime = nullptr;                 // the runtime that owns this worker (opaque here)
   void* scheduler = nullptr;               // its scheduler (opaque here)
@@ -75,17 +77,15 @@ struct WorkerHot {
     void* block = free_frames[k];
     if (block == nullptr) return refill_frames(this, k);
     free_frames[k] = *static_cast<void**>(block);
-    --free_count[k];
     return block;
   }
 
-  /// cache_frame keeps a destroyed frame's block for reuse; false when it is a heap block or the
-  /// cache is full (then the arena takes it).
+  /// cache_frame keeps the block of a frame this worker spawned and the inline get destroyed; false
+  /// for a heap block (release_frame_block takes those).
   bool cache_frame(void* block, std::uint8_t cls) {
-    if (cls == kHeapFrame || free_count[cls] >= kMaxCachedPerClass) return false;
+    if (cls == kHeapFrame) return false;
     *static_cast<void**>(block) = free_frames[cls];
     free_frames[cls] = block;
-    ++free_count[cls];
     return true;
   }
 
