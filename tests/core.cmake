@@ -5,6 +5,7 @@
 # that `ctest -L core` stays a few seconds long.
 canopy_add_test(core_spawn_test LABELS core TIMEOUT 120 SOURCES spawn_test.cpp)
 canopy_add_test(core_future_test LABELS core TIMEOUT 60 SOURCES future_test.cpp)
+canopy_add_test(core_join_test LABELS core TIMEOUT 120 SOURCES join_test.cpp)
 canopy_add_test(core_exception_test LABELS core TIMEOUT 60 SOURCES exception_test.cpp)
 canopy_add_test(core_deadlock_test LABELS core TIMEOUT 60 SOURCES deadlock_test.cpp)
 canopy_add_test(core_topology_test LABELS core TIMEOUT 60 SOURCES topology_test.cpp)
