@@ -1,5 +1,4 @@
-// canopy-bench-deps: regions, privileges and the dependence analyzer under load (spawn-deps,
-// cholesky, stencil); see spawn_deps/deps.hpp. The same suites run as `canopy-bench deps ...`.
-#include "spawn_deps/deps.hpp"
+// canopy-bench-deps: `canopy-bench deps` under its old name (spawn-deps, cholesky, stencil, taskbench).
+#include "harness/main.hpp"
 
-int main(int argc, char** argv) { return bench::deps::main(argc, argv); }
+int main(int argc, char** argv) { return bench::main(argc, argv, bench::Mode::deps); }

@@ -1,14 +1,18 @@
-// Canopy backend: one canopy::Runtime per worker count, created once and reused for every run.
-// Without the Canopy library (CANOPY_BENCH_HAVE_CANOPY undefined) the factory returns nullptr.
+// Canopy backends (canopy, canopy-hier): one canopy::Runtime per worker count, created once, shared by
+// both and reused for every run. Without the Canopy library (CANOPY_BENCH_HAVE_CANOPY undefined) the
+// factory returns nullptr.
 #include "harness/backend.hpp"
 
 #ifdef CANOPY_BENCH_HAVE_CANOPY
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 
+#include "cholesky/cholesky.hpp"
 #include "harness/canopy_kernels.hpp"
 #include "harness/clock.hpp"
+#include "harness/graph_suites.hpp"
 
 namespace bench {
 namespace {
@@ -27,15 +31,25 @@ canopy::Config config(int workers) {
   return cfg;
 }
 
+// The runtime of this worker count, shared by the canopy and canopy-hier backends and gone with the
+// last of them, before the driver sets up the next worker count.
+std::shared_ptr<canopy::Runtime> shared_runtime(int workers) {
+  static std::weak_ptr<canopy::Runtime> current;
+  if (auto rt = current.lock(); rt && rt->workers() == workers) return rt;
+  auto rt = std::make_shared<canopy::Runtime>(config(workers));
+  if (rt->workers() != workers)
+    throw std::runtime_error("canopy runs " + std::to_string(rt->workers()) + " workers, not " +
+                             std::to_string(workers) + " (is CANOPY_WORKERS set?)");
+  current = rt;
+  return rt;
+}
+
 class CanopyBackend final : public Backend {
  public:
-  explicit CanopyBackend(int workers) : rt_(config(workers)) {
-    if (rt_.workers() != workers)
-      throw std::runtime_error("canopy runs " + std::to_string(rt_.workers()) + " workers, not " +
-                               std::to_string(workers) + " (is CANOPY_WORKERS set?)");
-  }
+  explicit CanopyBackend(int workers) : rt_ptr_(shared_runtime(workers)), rt_(*rt_ptr_) {}
 
   Sample run(SuiteId s, const Input& in) override {
+    if (is_graph(s)) return graph_sample(s, in, versions_);
     if (s == SuiteId::park) return park_sample(park_canopy(rt_, static_cast<int>(in.n)));
     if (s == SuiteId::matmul)
       return matmul_sample(static_cast<int>(in.n), [&](const double* a, const double* b, double* c, int n) {
@@ -48,21 +62,36 @@ class CanopyBackend final : public Backend {
       case SuiteId::nqueens: out.answer = nqueens_canopy(rt_, static_cast<int>(in.n)); break;
       case SuiteId::uts_t1l:
       case SuiteId::uts_t3l: out.answer = uts_canopy(rt_, *in.tree); break;
-      case SuiteId::matmul:
-      case SuiteId::park: break;
+      default: throw std::logic_error("canopy has no " + std::string(name(s)) + " version");
     }
     out.seconds = seconds_since(t0);
     return out;
   }
 
  private:
-  canopy::Runtime rt_;
+  std::shared_ptr<canopy::Runtime> rt_ptr_;
+  canopy::Runtime& rt_;
+  // Flat Cholesky: leaf = tile, so no task splits its tile.
+  const GraphVersions versions_{
+      [rt = &rt_](double* a, long n, long tile, long) { return chol::time_canopy(*rt, a, n, tile, tile); },
+      [rt = &rt_](long width, long steps, long it, std::vector<stencil::Cell>& row) {
+        return stencil::run_canopy(*rt, width, steps, it, row);
+      },
+      [rt = &rt_](const taskbench::Graph& g, const taskbench::Work& work, std::vector<stencil::Cell>& cells) {
+        return taskbench::run_canopy(*rt, g, work, cells);
+      }};
 };
 
 }  // namespace
 
-std::unique_ptr<Backend> make_canopy_backend(int workers) {
-  return std::make_unique<CanopyBackend>(workers);
+std::unique_ptr<Backend> make_canopy_backend(int workers, bool hier) {
+  if (!hier) return std::make_unique<CanopyBackend>(workers);
+  // canopy-hier: Cholesky whose GEMM, SYRK and TRSM tasks split tiles above the leaf size.
+  auto rt = shared_runtime(workers);
+  auto* r = rt.get();
+  return make_cholesky_backend("canopy-hier", std::move(rt), [r](double* a, long n, long tile, long leaf) {
+    return chol::time_canopy(*r, a, n, tile, leaf);
+  });
 }
 
 }  // namespace bench
@@ -70,7 +99,7 @@ std::unique_ptr<Backend> make_canopy_backend(int workers) {
 #else
 
 namespace bench {
-std::unique_ptr<Backend> make_canopy_backend(int) { return nullptr; }
+std::unique_ptr<Backend> make_canopy_backend(int, bool) { return nullptr; }
 }  // namespace bench
 
 #endif

@@ -34,8 +34,7 @@ class TbbBackend final : public Backend {
         case SuiteId::nqueens: out.answer = nqueens_tbb(static_cast<int>(in.n)); break;
         case SuiteId::uts_t1l:
         case SuiteId::uts_t3l: out.answer = uts_tbb(*in.tree); break;
-        case SuiteId::matmul: break;
-        case SuiteId::park: throw std::logic_error("tbb has no park benchmark");
+        default: throw std::logic_error("tbb has no " + std::string(name(s)) + " version");
       }
     });
     out.seconds = seconds_since(t0);

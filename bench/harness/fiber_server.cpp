@@ -30,6 +30,7 @@
 #include "harness/backend.hpp"
 #include "harness/clock.hpp"
 #include "harness/kernels.hpp"
+#include "harness/server_protocol.hpp"
 
 namespace bench {
 namespace {
@@ -77,21 +78,20 @@ void helper(Gate& g, int index, int workers) {
 void run_on_helper(void (*fn)(void*), void* arg) { g_gate->jobs[0]->push(Job{fn, arg}); }
 
 std::string run_one(const std::string& suite, long long n, int workers) {
-  std::ostringstream out;
-  out.precision(17);
   if (suite == "fib") {
     auto t0 = Clock::now();
     std::uint64_t r = fib_boost_fiber(static_cast<int>(n));
-    double s = seconds_since(t0);
-    out << "ok " << s << ' ' << r;
-  } else if (suite == "park" && workers >= 2) {
-    Sample smp = park_sample(park_boost_fiber(static_cast<int>(n), run_on_helper));
-    out << "ok " << smp.seconds << ' ' << smp.answer;
-    for (auto& [k, v] : smp.extra) out << ' ' << k << '=' << v;
-  } else {
-    out << "error boost-fiber has no suite '" << suite << "' with " << workers << " thread(s)";
+    return ok_reply(seconds_since(t0), r);
   }
-  return out.str();
+  if (suite == "park" && workers >= 2) {
+    Sample smp = park_sample(park_boost_fiber(static_cast<int>(n), run_on_helper));
+    std::ostringstream out;
+    out.precision(17);
+    out << ok_reply(smp.seconds, smp.answer);
+    for (auto& [k, v] : smp.extra) out << ' ' << k << '=' << v;
+    return out.str();
+  }
+  return "error boost-fiber has no suite '" + suite + "' with " + std::to_string(workers) + " thread(s)";
 }
 
 }  // namespace
@@ -103,21 +103,10 @@ int serve_boost_fiber(int workers) {
   std::vector<std::thread> helpers;
   for (int i = 1; i < workers; ++i) helpers.emplace_back(helper, std::ref(g), i - 1, workers);
   boost::fibers::use_scheduling_algorithm<WorkStealing>(static_cast<std::uint32_t>(workers));
-  std::cout << "ready" << std::endl;
 
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    std::istringstream in(line);
-    std::string cmd, suite;
-    long long n = 0;
-    in >> cmd;
-    if (cmd == "quit") break;
-    if (cmd != "run" || !(in >> suite >> n)) {
-      std::cout << "error bad command '" << line << "'" << std::endl;
-      continue;
-    }
+  serve_lines([&](const std::string& suite, long long n) {
     // Wake the helpers and wait until each has joined the scheduler, so a run never pays their
-    // wake-up latency.
+    // wake-up latency; send them back to sleep afterwards, whatever happened.
     g.arrived.store(0, std::memory_order_relaxed);
     {
       std::lock_guard lk(g.m);
@@ -125,16 +114,14 @@ int serve_boost_fiber(int workers) {
     }
     g.cv.notify_all();
     while (g.arrived.load(std::memory_order_acquire) < workers - 1) spin_pause();
-
-    std::string reply;
-    try {
-      reply = run_one(suite, n, workers);
-    } catch (const std::exception& e) {
-      reply = std::string("error ") + e.what();
-    }
-    for (auto& ch : g.jobs) ch->push(Job{});
-    std::cout << reply << std::endl;
-  }
+    struct Release {
+      Gate& g;
+      ~Release() {
+        for (auto& ch : g.jobs) ch->push(Job{});
+      }
+    } release{g};
+    return run_one(suite, n, workers);
+  });
 
   {
     std::lock_guard lk(g.m);

@@ -1,8 +1,5 @@
 // The Boost.Fiber server: canopy-bench --serve-boost-fiber W runs W threads under Boost.Fiber's
-// work_stealing algorithm and answers one line per command on stdin:
-//   "run <suite> <n>"  ->  "ok <seconds> <answer> [<key>=<value> ...]"  or  "error <message>"
-//   "quit"             ->  exits
-// It prints "ready" once the W schedulers are installed.
+// work_stealing algorithm and answers the commands of server_protocol.hpp (fib and park).
 #pragma once
 
 namespace bench {

@@ -97,6 +97,11 @@ void Progress::run_done() {
   if (tty_) draw();
 }
 
+void Progress::skip(std::size_t runs) {
+  done_ += runs;
+  if (tty_ && drawn_) draw();
+}
+
 void Progress::block_end() {
   done_ = std::max(done_, block_first_ + block_runs_);
   current_.clear();

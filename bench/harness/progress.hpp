@@ -31,6 +31,8 @@ class Progress {
   // The block is over: counts it as fully done (runs skipped after an error included) and erases the
   // bar, or ends the plain line, so that its table can follow.
   void block_end();
+  // `runs` of the plan will not happen (a sweep that ended early): counts them as done.
+  void skip(std::size_t runs);
 
  private:
   void draw();

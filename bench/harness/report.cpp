@@ -1,11 +1,9 @@
-// The readable table and the JSON file.
+// The readable tables of the blocks (the sweeps' are in sweep_report.cpp, the JSON file in json.cpp).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <limits>
-#include <sstream>
 
 #include "harness/results.hpp"
 
@@ -142,91 +140,6 @@ void print_block(const Block& b, const std::map<std::string, double>& one_worker
                b.workers > 1 && it != one_worker.end() ? fmt("%.2fx", it->second / s.median) : "-"},
               w);
   }
-}
-
-namespace {
-
-std::string json_str(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
-std::string json_num(double v) {
-  if (!std::isfinite(v)) return "null";
-  std::ostringstream o;
-  o.precision(17);
-  o << v;
-  return o.str();
-}
-
-}  // namespace
-
-bool write_json(const std::string& path, const RunInfo& info, const std::vector<Block>& blocks) {
-  std::ofstream f(path);
-  if (!f) {
-    std::cerr << "canopy-bench: cannot write " << path << "\n";
-    return false;
-  }
-  f << "{\n  \"tool\": \"canopy-bench\",\n  \"command\": " << json_str(info.command_line) << ",\n  \"argv\": [";
-  for (std::size_t i = 0; i < info.argv.size(); ++i) f << (i ? ", " : "") << json_str(info.argv[i]);
-  f << "],\n  \"started_at\": " << json_str(info.started_at) << ",\n  \"finished_at\": " << json_str(info.finished_at)
-    << ",\n  \"machine\": ";
-  if (!info.machine_json.empty()) {
-    // Indented by two so that the document stays readable; the JSON itself is unchanged.
-    std::string m = info.machine_json;
-    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-    for (char c : m) f << c << (c == '\n' ? "  " : "");
-  } else {
-    f << "null,\n  \"machine_error\": " << json_str(info.machine_error);
-  }
-  f << ",\n  \"size\": " << json_str(info.size) << ",\n  \"repeat\": " << info.repeat
-    << ",\n  \"hardware_concurrency\": " << info.hardware_concurrency
-    << ",\n  \"canopy_built\": " << (info.canopy_built ? "true" : "false") << ",\n  \"blocks\": [";
-  for (std::size_t bi = 0; bi < blocks.size(); ++bi) {
-    const Block& b = blocks[bi];
-    f << (bi ? "," : "") << "\n    {\"suite\": " << json_str(name(b.suite))
-      << ", \"input\": " << json_str(b.input.label) << ", \"n\": " << b.input.n
-      << ", \"workers\": " << b.workers << ", \"answer\": " << b.ref.answer << ", \"tasks\": " << b.ref.tasks
-      << ", \"note\": " << json_str(b.ref.note) << ",\n     \"runtimes\": [";
-    for (std::size_t ri = 0; ri < b.results.size(); ++ri) {
-      const RuntimeResult& r = b.results[ri];
-      Summary s = summarize(r.samples);
-      f << (ri ? "," : "") << "\n      {\"runtime\": " << json_str(name(r.runtime))
-        << ", \"ok\": " << (r.error.empty() ? "true" : "false") << ", \"error\": " << json_str(r.error)
-        << ", \"skipped\": " << json_str(r.skipped)
-        << ", \"median_s\": " << json_num(s.valid ? s.median : NAN)
-        << ", \"min_s\": " << json_num(s.valid ? s.min : NAN)
-        << ", \"max_s\": " << json_num(s.valid ? s.max : NAN) << ",\n       \"samples\": [";
-      for (std::size_t si = 0; si < r.samples.size(); ++si) {
-        const Sample& x = r.samples[si];
-        f << (si ? ", " : "") << "{\"run\": " << si << ", \"seconds\": " << json_num(x.seconds)
-          << ", \"answer\": " << x.answer;
-        for (auto& [k, v] : x.extra) f << ", " << json_str(k) << ": " << json_num(v);
-        f << "}";
-      }
-      f << "]}";
-    }
-    f << "]}";
-  }
-  f << "\n  ]\n}\n";
-  f.close();
-  if (!f) {
-    std::cerr << "canopy-bench: error writing " << path << "\n";
-    return false;
-  }
-  return true;
 }
 
 }  // namespace bench

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "harness/graph_suites.hpp"
 #include "harness/kernels.hpp"
 #include "matmul/matmul.hpp"
 
@@ -17,6 +18,9 @@ std::string_view name(SuiteId s) {
     case SuiteId::uts_t3l: return "uts-t3l";
     case SuiteId::matmul: return "matmul";
     case SuiteId::park: return "park";
+    case SuiteId::cholesky: return "cholesky";
+    case SuiteId::stencil: return "stencil";
+    case SuiteId::taskbench: return "taskbench";
   }
   return "?";
 }
@@ -28,6 +32,9 @@ std::string_view name(RuntimeId r) {
     case RuntimeId::omp: return "omp";
     case RuntimeId::canopy: return "canopy";
     case RuntimeId::boost_fiber: return "boost-fiber";
+    case RuntimeId::canopy_hier: return "canopy-hier";
+    case RuntimeId::starpu: return "starpu";
+    case RuntimeId::llvm_omp: return "llvm-omp";
   }
   return "?";
 }
@@ -45,13 +52,20 @@ std::optional<RuntimeId> parse_runtime(std::string_view s) {
 }
 
 bool supports(SuiteId s, RuntimeId r, int workers) {
+  // The runtimes that exist for one suite only.
+  if (r == RuntimeId::canopy_hier || r == RuntimeId::starpu) return s == SuiteId::cholesky;
   switch (s) {
     case SuiteId::fib: return true;
     case SuiteId::nqueens:
     case SuiteId::uts_t1l:
-    case SuiteId::uts_t3l:
-    case SuiteId::matmul: return r != RuntimeId::boost_fiber;
+    case SuiteId::uts_t3l: return r != RuntimeId::boost_fiber;
+    case SuiteId::matmul: return r != RuntimeId::boost_fiber && r != RuntimeId::llvm_omp;
     case SuiteId::park: return (r == RuntimeId::canopy || r == RuntimeId::boost_fiber) && workers >= 2;
+    case SuiteId::cholesky: return r == RuntimeId::serial || r == RuntimeId::omp || r == RuntimeId::canopy;
+    // The sweeps' serial version is their untimed reference: their efficiency is measured against
+    // the parallel runtimes' own best rate (see metg.hpp).
+    case SuiteId::stencil:
+    case SuiteId::taskbench: return r == RuntimeId::omp || r == RuntimeId::canopy;
   }
   return false;
 }
@@ -65,16 +79,17 @@ std::optional<std::string> skip_reason(SuiteId s, RuntimeId r, const Input& in) 
   return std::nullopt;
 }
 
-Input input_for(SuiteId s, std::string_view size, std::optional<std::int64_t> n) {
+Input input_for(SuiteId s, std::string_view size, std::optional<std::int64_t> n, const GraphParams& g) {
   // Sizes: small keeps the default run (all suites, all runtimes, 1 and 2 workers, 5 repeats) under a
-  // minute on 2 cores, even for the peers that pay ~300 ns per task; medium is the speed targets'
-  // inputs (fib(35) for per-spawn overhead, the reference T1L and T3L trees); large is bigger still.
+  // minute on 2 cores, even for the peers that pay ~300 ns per task (fib(25): Boost.Fiber alone takes
+  // ~0.5 s a run there, ~1.5 s at fib(27)); medium is the speed targets' inputs (fib(35) for
+  // per-spawn overhead, the reference T1L and T3L trees); large is bigger still.
   const int idx = size == "small" ? 0 : size == "medium" ? 1 : size == "large" ? 2 : -1;
   if (idx < 0) throw std::invalid_argument("unknown size '" + std::string(size) + "' (small, medium, large)");
   Input in;
   switch (s) {
     case SuiteId::fib: {
-      constexpr int kN[] = {27, 35, 38};
+      constexpr int kN[] = {25, 35, 38};
       in.n = n.value_or(kN[idx]);
       if (in.n < 0 || in.n > 60) throw std::invalid_argument("fib n must be in [0, 60]");
       in.label = "fib(" + std::to_string(in.n) + ")";
@@ -107,6 +122,12 @@ Input input_for(SuiteId s, std::string_view size, std::optional<std::int64_t> n)
       in.label = std::to_string(in.n) + " iters";
       break;
     }
+    case SuiteId::cholesky: return cholesky_input(idx, n, g);
+    case SuiteId::stencil:
+    case SuiteId::taskbench:
+      // Their inputs are the points of a sweep (sweep.hpp), sized by --max-task-us and the like.
+      throw std::invalid_argument("--input: " + std::string(name(s)) +
+                                  " is a sweep of task sizes; set it with --max-task-us, --min-task-us, --width");
   }
   return in;
 }
@@ -183,6 +204,9 @@ Reference reference(SuiteId s, const Input& in) {
       r.answer = static_cast<std::uint64_t>(in.n);  // every iteration completed
       r.tasks = static_cast<std::uint64_t>(in.n);
       break;
+    case SuiteId::cholesky:
+    case SuiteId::stencil:
+    case SuiteId::taskbench: return graph_reference(s, in);
   }
   return r;
 }

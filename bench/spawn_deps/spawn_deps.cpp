@@ -30,6 +30,36 @@
 namespace bench::deps {
 namespace {
 
+struct Stats {
+  double median = 0, min = 0, max = 0;
+  bool valid = false;
+};
+Stats stats_of(std::vector<double> v) {
+  Stats s;
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  s.median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  s.min = v.front();
+  s.max = v.back();
+  s.valid = true;
+  return s;
+}
+
+// Prints a framed error on stderr (so that it is seen among pages of figures).
+void loud_error(const std::string& what) {
+  std::cerr << "\n**************************************************************************\n"
+            << "*** canopy-bench: canopy FAILED on spawn-deps:\n*** " << what
+            << "\n**************************************************************************\n";
+}
+
+// Throws when the runtime did not start the workers asked for (CANOPY_WORKERS overrides Config).
+void check_workers(int got, int want) {
+  if (got != want)
+    throw std::runtime_error("canopy runs " + std::to_string(got) + " workers, not " + std::to_string(want) +
+                             " (is CANOPY_WORKERS set?)");
+}
+
 enum class Variant { rw_pieces, rw_shared, none, gated };
 
 const char* name(Variant v) {
@@ -142,8 +172,13 @@ canopy::Config config(int workers) {
 
 }  // namespace
 
+const std::vector<std::string>& variant_names() {
+  static const std::vector<std::string> names = {name(Variant::rw_pieces), name(Variant::rw_shared),
+                                                 name(Variant::none), name(Variant::gated)};
+  return names;
+}
+
 bool run_spawn_deps(const Options& o) {
-  if (!wants(o, "canopy")) return true;
   bool ok = true;
   struct Row {
     Variant v;
@@ -154,7 +189,9 @@ bool run_spawn_deps(const Options& o) {
   };
   std::vector<Row> rows;
 
-  auto wanted = [&](Variant v) { return std::find(o.variants.begin(), o.variants.end(), name(v)) != o.variants.end(); };
+  auto wanted = [&](Variant v) {
+    return o.variants.empty() || std::find(o.variants.begin(), o.variants.end(), name(v)) != o.variants.end();
+  };
   auto measure = [&](canopy::Runtime& rt, Variant v, long n) {
     const bool shared = v == Variant::rw_shared || v == Variant::gated;
     if (shared && n > o.shared_max) {
@@ -172,13 +209,13 @@ bool run_spawn_deps(const Options& o) {
       try {
         Sample s = rt.run(spawn_top, v, n, rounds);
         if (!s.error.empty()) {
-          loud_error("spawn-deps", "canopy", "wrong answer: " + s.error);
+          loud_error("wrong answer: " + s.error);
           row.failed = true;
         } else if (rep >= 0) {
           ns.push_back(s.ns_per_spawn);
         }
       } catch (const std::exception& e) {
-        loud_error("spawn-deps", "canopy", std::string("exception: ") + e.what());
+        loud_error(std::string("exception: ") + e.what());
         row.failed = true;
       }
     }
@@ -190,14 +227,14 @@ bool run_spawn_deps(const Options& o) {
 
   {
     canopy::Runtime rt(config(1));
-    check_workers("canopy", rt.workers(), 1);  // the children must not run during the timed loop
+    check_workers(rt.workers(), 1);  // the children must not run during the timed loop
     for (Variant v : {Variant::rw_pieces, Variant::rw_shared, Variant::none})
       if (wanted(v))
         for (long n : o.siblings) measure(rt, v, n);
   }
   if (wanted(Variant::gated) && o.workers >= 2) {
     canopy::Runtime rt(config(2));
-    check_workers("canopy", rt.workers(), 2);
+    check_workers(rt.workers(), 2);
     for (long n : o.siblings) measure(rt, Variant::gated, n);
   }
 

@@ -1,4 +1,6 @@
-// The stencil's compute kernel and serial reference.
+// The stencil's compute kernel and the serial version (also the reference).
+#include <chrono>
+
 #include "stencil/stencil.hpp"
 
 namespace bench::stencil {
@@ -13,18 +15,21 @@ double busy_work(std::uint64_t seed, long iterations) {
   return s;
 }
 
-std::vector<std::uint64_t> reference_values(long width, long steps) {
-  std::vector<std::uint64_t> cur(static_cast<std::size_t>(width)), next(cur.size());
-  for (long i = 0; i < width; ++i) cur[static_cast<std::size_t>(i)] = initial(i);
+double run_serial(long width, long steps, long iterations, std::vector<Cell>& final_row) {
+  std::vector<Cell> cur(static_cast<std::size_t>(width)), next(cur.size());
+  for (long i = 0; i < width; ++i) cur[static_cast<std::size_t>(i)] = Cell{initial(i), 0.0};
+  const auto t0 = std::chrono::steady_clock::now();
   for (long t = 1; t <= steps; ++t) {
     for (long i = 0; i < width; ++i) {
       const long l = i > 0 ? i - 1 : 0, r = i + 1 < width ? i + 1 : width - 1;
-      next[static_cast<std::size_t>(i)] = value(cur[static_cast<std::size_t>(l)], cur[static_cast<std::size_t>(i)],
-                                                cur[static_cast<std::size_t>(r)], t, i);
+      const auto at = [&](long j) -> const Cell& { return cur[static_cast<std::size_t>(j)]; };
+      compute(at(l), at(i), at(r), next[static_cast<std::size_t>(i)], t, i, iterations);
     }
     cur.swap(next);
   }
-  return cur;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  final_row = std::move(cur);
+  return seconds;
 }
 
 }  // namespace bench::stencil

@@ -46,11 +46,9 @@ inline void compute(const Cell& l, const Cell& c, const Cell& r, Cell& out, long
   out.busy = busy_work(out.v, iterations);
 }
 
-/// reference_values is v of every piece after `steps` steps (serial, no busy work).
-std::vector<std::uint64_t> reference_values(long width, long steps);
-
 /// The timed versions: run the whole graph (task creation, execution, final wait) and return the
-/// seconds; `final_row` receives the W cells of the last step.
+/// seconds; `final_row` receives the W cells of the last step. The serial one is also the reference.
+double run_serial(long width, long steps, long iterations, std::vector<Cell>& final_row);
 double run_canopy(canopy::Runtime& rt, long width, long steps, long iterations, std::vector<Cell>& final_row);
 double run_omp(int workers, long width, long steps, long iterations, std::vector<Cell>& final_row);
 

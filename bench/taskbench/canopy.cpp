@@ -21,26 +21,26 @@ template <class Seq>
 struct Task;
 template <std::size_t... I>
 struct Task<std::index_sequence<I...>> {
-  static void run(canopy::Context&, ReadCell<I>... in, canopy::Write<Cell> out, long t, long iterations) {
+  static void run(canopy::Context&, ReadCell<I>... in, canopy::Write<Cell> out, long t, Work work) {
     const std::int64_t i = out.bounds().lo[0];
     const std::uint64_t v[sizeof...(I) + 1] = {in[in.bounds().lo[0]].v..., 0};
     Cell& c = out[i];
     c.v = task_value(v, static_cast<int>(sizeof...(I)), t, static_cast<long>(i));
-    c.busy = stencil::busy_work(c.v, iterations);
+    c.busy = work(c.v, t, static_cast<long>(i));
   }
-  static void spawn(canopy::Context& ctx, const Piece* const* in, const Piece& out, long t, long iterations) {
-    ctx.spawn(&run, canopy::read(*in[I])..., canopy::write(out), t, iterations);
+  static void spawn(canopy::Context& ctx, const Piece* const* in, const Piece& out, long t, const Work& work) {
+    ctx.spawn(&run, canopy::read(*in[I])..., canopy::write(out), t, work);
   }
 };
 
-using Spawner = void (*)(canopy::Context&, const Piece* const*, const Piece&, long, long);
+using Spawner = void (*)(canopy::Context&, const Piece* const*, const Piece&, long, const Work&);
 template <std::size_t... K>
 constexpr std::array<Spawner, sizeof...(K)> make_spawners(std::index_sequence<K...>) {
   return {&Task<std::make_index_sequence<K>>::spawn...};
 }
 constexpr auto kSpawners = make_spawners(std::make_index_sequence<kMaxWidth + 1>{});
 
-double taskbench_top(canopy::Context& ctx, const Graph* gp, long iterations, Cell* cells) {
+double taskbench_top(canopy::Context& ctx, const Graph* gp, Work work, Cell* cells) {
   const Graph& g = *gp;
   const auto w = static_cast<std::size_t>(g.width);
   std::vector<Piece> rows;
@@ -64,7 +64,7 @@ double taskbench_top(canopy::Context& ctx, const Graph* gp, long iterations, Cel
     for (long i = 0; i < g.points_at(t); ++i) {
       const int k = g.deps(t, i, d);
       for (int j = 0; j < k; ++j) in[j] = &prev[static_cast<std::size_t>(d[j])];
-      kSpawners[static_cast<std::size_t>(k)](ctx, in, cur[static_cast<std::size_t>(i)], t, iterations);
+      kSpawners[static_cast<std::size_t>(k)](ctx, in, cur[static_cast<std::size_t>(i)], t, work);
     }
   }
   ctx.wait_all();
@@ -79,9 +79,9 @@ double taskbench_top(canopy::Context& ctx, const Graph* gp, long iterations, Cel
 
 }  // namespace
 
-double run_canopy(canopy::Runtime& rt, const Graph& g, long iterations, std::vector<Cell>& cells) {
+double run_canopy(canopy::Runtime& rt, const Graph& g, const Work& work, std::vector<Cell>& cells) {
   cells.assign(static_cast<std::size_t>(g.width * (g.steps + 1)), Cell{});
-  return rt.run(taskbench_top, &g, iterations, cells.data());
+  return rt.run(taskbench_top, &g, work, cells.data());
 }
 
 }  // namespace bench::taskbench

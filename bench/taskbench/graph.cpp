@@ -1,24 +1,38 @@
-// taskbench: the patterns' dependences and the serial reference.
+// taskbench: the patterns' dependences and the serial version (also the reference).
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 #include "taskbench/taskbench.hpp"
 
 namespace bench::taskbench {
+namespace {
+
+std::size_t index_in(const std::vector<std::string>& names, const std::string& name, const char* what) {
+  auto it = std::find(names.begin(), names.end(), name);
+  if (it == names.end()) throw std::invalid_argument(std::string("unknown taskbench ") + what + " '" + name + "'");
+  return static_cast<std::size_t>(it - names.begin());
+}
+
+}  // namespace
 
 const std::vector<std::string>& pattern_names() {
   static const std::vector<std::string> names = {"trivial", "stencil_1d", "tree", "fft", "all_to_all"};
   return names;
 }
 
-Pattern pattern_of(const std::string& name) {
-  const auto& n = pattern_names();
-  auto it = std::find(n.begin(), n.end(), name);
-  if (it == n.end()) throw std::invalid_argument("unknown taskbench pattern '" + name + "'");
-  return static_cast<Pattern>(it - n.begin());
-}
+Pattern pattern_of(const std::string& name) { return static_cast<Pattern>(index_in(pattern_names(), name, "pattern")); }
 
 const char* name_of(Pattern p) { return pattern_names()[static_cast<std::size_t>(p)].c_str(); }
+
+const std::vector<std::string>& kernel_names() {
+  static const std::vector<std::string> names = {"compute", "memory"};
+  return names;
+}
+
+Kernel kernel_of(const std::string& name) { return static_cast<Kernel>(index_in(kernel_names(), name, "kernel")); }
+
+const char* name_of(Kernel k) { return kernel_names()[static_cast<std::size_t>(k)].c_str(); }
 
 long Graph::points_at(long t) const {
   if (pattern != Pattern::tree || t == 0 || t - 1 >= 62) return width;
@@ -63,21 +77,24 @@ long Graph::tasks() const {
   return n;
 }
 
-std::vector<std::uint64_t> reference_values(const Graph& g) {
+double run_serial(const Graph& g, const Work& work, std::vector<Cell>& cells) {
   const auto w = static_cast<std::size_t>(g.width);
-  std::vector<std::uint64_t> v(w * static_cast<std::size_t>(g.steps + 1), 0);
-  for (std::size_t i = 0; i < w; ++i) v[i] = stencil::initial(static_cast<long>(i));
+  cells.assign(w * static_cast<std::size_t>(g.steps + 1), Cell{});
+  for (std::size_t i = 0; i < w; ++i) cells[i] = Cell{stencil::initial(static_cast<long>(i)), 0.0};
   long d[kMaxWidth];
   std::uint64_t in[kMaxWidth];
+  const auto t0 = std::chrono::steady_clock::now();
   for (long t = 1; t <= g.steps; ++t) {
-    const std::uint64_t* prev = &v[static_cast<std::size_t>(t - 1) * w];
+    const Cell* prev = &cells[static_cast<std::size_t>(t - 1) * w];
+    Cell* row = &cells[static_cast<std::size_t>(t) * w];
     for (long i = 0; i < g.points_at(t); ++i) {
       const int k = g.deps(t, i, d);
-      for (int j = 0; j < k; ++j) in[j] = prev[d[j]];
-      v[static_cast<std::size_t>(t) * w + static_cast<std::size_t>(i)] = task_value(in, k, t, i);
+      for (int j = 0; j < k; ++j) in[j] = prev[d[j]].v;
+      row[i].v = task_value(in, k, t, i);
+      row[i].busy = work(row[i].v, t, i);
     }
   }
-  return v;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 }  // namespace bench::taskbench

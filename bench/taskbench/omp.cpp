@@ -8,13 +8,14 @@
 
 namespace bench::taskbench {
 
-double run_omp(int workers, const Graph& g, long iterations, std::vector<Cell>& cells) {
+double run_omp(int workers, const Graph& g, const Work& work, std::vector<Cell>& cells) {
   omp_set_dynamic(0);
   omp_set_num_threads(workers);
   const long w = g.width;
   cells.assign(static_cast<std::size_t>(w * (g.steps + 1)), Cell{});
   for (long i = 0; i < w; ++i) cells[static_cast<std::size_t>(i)] = Cell{stencil::initial(i), 0.0};
   Cell* buf = cells.data();
+  const Work kernel = work;  // a plain object for firstprivate, which copies it into every task
 
   const auto t0 = deps::Clock::now();
 #pragma omp parallel
@@ -27,12 +28,12 @@ double run_omp(int workers, const Graph& g, long iterations, std::vector<Cell>& 
         long d[kMaxWidth];
         const int k = g.deps(t, i, d);
 #pragma omp task depend(iterator(j = 0 : k), in : prev[d[j]]) depend(out : out[i]) \
-    firstprivate(prev, out, d, k, i, t)
+    firstprivate(prev, out, d, k, i, t, kernel)
         {
           std::uint64_t v[kMaxWidth];
           for (int j = 0; j < k; ++j) v[j] = prev[d[j]].v;
           out[i].v = task_value(v, k, t, i);
-          out[i].busy = stencil::busy_work(out[i].v, iterations);
+          out[i].busy = kernel(out[i].v, t, i);
         }
       }
     }

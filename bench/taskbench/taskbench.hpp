@@ -11,9 +11,12 @@
 //   fft         i and i xor 2^(t mod log2 W) (butterfly)
 //   all_to_all  every point of row t-1
 // A task computes v, a hash of its inputs' v (checked exactly against a serial run, so a task that ran
-// before its inputs were written is caught), and `busy`, stencil's compute-bound kernel seeded by v.
+// before its inputs were written is caught), and `busy`, the result of its kernel seeded by v: Task
+// Bench's two kernels, `compute` (stencil's multiply-adds) or `memory` (a stream over the point's own
+// scratch buffer, see kernel.cpp); `iterations` scales either one linearly.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,6 +38,45 @@ const std::vector<std::string>& pattern_names();
 Pattern pattern_of(const std::string& name);  // throws std::invalid_argument
 const char* name_of(Pattern p);
 
+enum class Kernel { compute, memory };
+const std::vector<std::string>& kernel_names();
+Kernel kernel_of(const std::string& name);  // throws std::invalid_argument
+const char* name_of(Kernel k);
+
+/// One cache line of a scratch buffer.
+struct alignas(64) Line {
+  std::uint64_t w[8];
+};
+
+/// Scratch holds one buffer per point for the memory kernel, filled once with a fixed pattern and only
+/// read afterwards: tasks of one point that a pattern leaves unordered (trivial) may then run at the
+/// same time without a race, and their results stay exactly checkable.
+struct Scratch {
+  long width = 0;
+  std::size_t lines_per_point = 0;
+  std::vector<Line> lines;  // point i: [i * lines_per_point, (i + 1) * lines_per_point)
+  const Line* point(long i) const { return lines.data() + static_cast<std::size_t>(i) * lines_per_point; }
+};
+/// scratch_for returns the buffers for `width` points, built on first use (untimed) and kept until a
+/// different width is asked for. Not thread-safe: call it before the tasks run.
+const Scratch& scratch_for(long width);
+
+/// Work is what a task does after computing v: `iterations` units of its kernel. Trivially copyable,
+/// so every version passes it to its tasks by value.
+struct Work {
+  Kernel kernel = Kernel::compute;
+  long iterations = 0;
+  const Scratch* scratch = nullptr;  // the memory kernel's buffers
+  /// The kernel's result for task (t, i) seeded by v; defined out of line (kernel.cpp) so that every
+  /// version runs the same machine code.
+  double operator()(std::uint64_t v, long t, long i) const;
+};
+/// work_for is the Work of `iterations` units of `k` on `width` points (builds the scratch buffers).
+Work work_for(Kernel k, long iterations, long width);
+/// seconds_per_iteration times one unit of `k` on one core, alone (best of 3), to place a sweep's sizes;
+/// the memory kernel's on the scratch buffers of `width` points.
+double seconds_per_iteration(Kernel k, long width);
+
 struct Graph {
   Pattern pattern = Pattern::stencil_1d;
   long width = 4;
@@ -53,13 +95,11 @@ inline std::uint64_t task_value(const std::uint64_t* in, int k, long t, long i) 
   return stencil::mix(h);
 }
 
-/// reference_values: v of every point of rows 0..T (row-major, W per row; 0 where a row has fewer
-/// points), serial, without the kernel.
-std::vector<std::uint64_t> reference_values(const Graph& g);
-
 /// The timed versions run the whole graph (task creation, execution, final wait) and return the
-/// seconds; `cells` receives rows 0..T (row-major, W per row).
-double run_canopy(canopy::Runtime& rt, const Graph& g, long iterations, std::vector<Cell>& cells);
-double run_omp(int workers, const Graph& g, long iterations, std::vector<Cell>& cells);
+/// seconds; `cells` receives rows 0..T (row-major, W per row; zero where a row has fewer points).
+/// The serial one, in row order, is also the reference the others are checked against.
+double run_serial(const Graph& g, const Work& work, std::vector<Cell>& cells);
+double run_canopy(canopy::Runtime& rt, const Graph& g, const Work& work, std::vector<Cell>& cells);
+double run_omp(int workers, const Graph& g, const Work& work, std::vector<Cell>& cells);
 
 }  // namespace bench::taskbench

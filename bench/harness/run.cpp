@@ -1,5 +1,5 @@
-// canopy-bench: fib, nqueens, UTS and park/resume on Canopy and its peers (oneTBB, libgomp,
-// Boost.Fiber), with a serial baseline; see options.cpp for the command line.
+// canopy-bench's whole program (bench::main), shared by canopy-bench and canopy-bench-deps: parse,
+// run the suites on a big stack, write the JSON and the plot; see options.cpp for the command line.
 #include <pthread.h>
 #include <signal.h>
 
@@ -15,11 +15,10 @@
 
 #include "harness/driver.hpp"
 #include "harness/fiber_server.hpp"
+#include "harness/main.hpp"
 #include "harness/options.hpp"
-#ifdef CANOPY_BENCH_HAVE_DEPS
-#include "spawn_deps/deps.hpp"
-#endif
 #include "harness/plot.hpp"
+#include "harness/sweep.hpp"
 
 #ifdef CANOPY_BENCH_HAVE_CANOPY
 #include <canopy/system_info.hpp>
@@ -92,37 +91,65 @@ void describe_machine(bench::RunInfo& info, const bench::Options& opt) {
 #endif
 }
 
+// Checks what parsing cannot: runtimes and inputs this build can run, gnuplot for --plot.
+void validate(bench::Options& opt) {
+  using bench::RuntimeId;
+  if (opt.runtimes.empty()) {
+    for (RuntimeId r : bench::kAllRuntimes)
+      if (bench::built(r)) opt.runtimes.push_back(r);
+  }
+  for (RuntimeId r : opt.runtimes)
+    if (!bench::built(r))
+      throw std::invalid_argument("this canopy-bench was built without " + std::string(bench::name(r)));
+  if (opt.spawn_deps && !kCanopyBuilt)
+    throw std::invalid_argument("spawn-deps: this canopy-bench was built without the Canopy library");
+  // Inputs and sweeps are checked now, so that a typo fails before minutes of benchmarking.
+  for (auto& [s, n] : opt.n_override) bench::input_for(s, opt.size, n, opt.graph);
+  const int most_workers = *std::max_element(opt.workers.begin(), opt.workers.end());
+  for (bench::SuiteId s : opt.suites) {
+    if (bench::is_sweep(s)) bench::sweeps_of(s, opt.graph, most_workers);
+    else if (s == bench::SuiteId::cholesky) bench::input_for(s, opt.size, std::nullopt, opt.graph);
+  }
+  if (!opt.plot_path.empty() && bench::find_gnuplot().empty())
+    throw std::invalid_argument("--plot " + opt.plot_path +
+                                ": gnuplot not found (not on PATH, nor in $CANOPY_BENCH_GNUPLOT); install "
+                                "it (Debian: apt-get install gnuplot-nox) or leave out --plot");
+}
+
+// spawn-deps, when asked for and Canopy is among the runtimes.
+bool run_spawn_deps(const bench::Options& opt) {
+  if (!opt.spawn_deps) return true;
+  if (std::find(opt.runtimes.begin(), opt.runtimes.end(), bench::RuntimeId::canopy) == opt.runtimes.end()) return true;
+#ifdef CANOPY_BENCH_HAVE_CANOPY
+  try {
+    return bench::deps::run_spawn_deps(opt.spawn);
+  } catch (const std::exception& e) {
+    std::cerr << "canopy-bench: spawn-deps: " << e.what() << "\n";
+    return false;
+  }
+#else
+  return false;  // validate() refused it already
+#endif
+}
+
 }  // namespace
 
-int main(int argc, char** argv) {
-#ifdef CANOPY_BENCH_HAVE_DEPS
-  // `canopy-bench deps [options]`: the suites of regions and privileges (spawn-deps, cholesky, stencil).
-  if (argc > 1 && std::string_view(argv[1]) == "deps") return bench::deps::main(argc - 1, argv + 1);
-#endif
-  // A Boost.Fiber server that dies must surface as an error message, not kill us with SIGPIPE.
+namespace bench {
+
+int main(int argc, char** argv, Mode mode) {
+  // A server process that dies must surface as an error message, not kill us with SIGPIPE.
   signal(SIGPIPE, SIG_IGN);
   bench::Options opt;
   try {
-    opt = bench::parse_options(argc, argv);
+    opt = bench::parse_options(argc, argv, mode);
     if (opt.help) {
-      std::cout << bench::usage();
+      std::cout << bench::usage(mode);
       return 0;
     }
     if (opt.serve_boost_fiber > 0) return bench::serve_boost_fiber(opt.serve_boost_fiber);
-    if (opt.runtimes.empty()) {
-      for (bench::RuntimeId r : bench::kAllRuntimes)
-        if (r != bench::RuntimeId::canopy || kCanopyBuilt) opt.runtimes.push_back(r);
-    }
-    for (bench::RuntimeId r : opt.runtimes)
-      if (r == bench::RuntimeId::canopy && !kCanopyBuilt)
-        throw std::invalid_argument("this canopy-bench was built without the Canopy library");
-    for (auto& [s, n] : opt.n_override) bench::input_for(s, opt.size, n);  // validate early
-    if (!opt.plot_path.empty() && bench::find_gnuplot().empty())
-      throw std::invalid_argument("--plot " + opt.plot_path +
-                                  ": gnuplot not found (not on PATH, nor in $CANOPY_BENCH_GNUPLOT); install "
-                                  "it (Debian: apt-get install gnuplot-nox) or leave out --plot");
+    validate(opt);
   } catch (const std::exception& e) {
-    std::cerr << "canopy-bench: " << e.what() << "\n" << bench::usage();
+    std::cerr << "canopy-bench: " << e.what() << "\n" << bench::usage(mode);
     return 2;
   }
   if (!kCanopyBuilt) std::cerr << "[canopy-bench] note: built without the Canopy library\n";
@@ -139,9 +166,9 @@ int main(int argc, char** argv) {
   info.started_at = now_iso8601();
 
   std::vector<bench::Block> blocks;
-  bool ok = false;
+  bool ok = run_spawn_deps(opt);
   try {
-    ok = run_on_big_stack([&] { return bench::run_benchmarks(opt, blocks) ? 0 : 1; }) == 0;
+    if (!opt.suites.empty()) ok = run_on_big_stack([&] { return bench::run_benchmarks(opt, blocks) ? 0 : 1; }) == 0 && ok;
   } catch (const std::exception& e) {
     std::cerr << "canopy-bench: " << e.what() << "\n";
     ok = false;
@@ -157,3 +184,5 @@ int main(int argc, char** argv) {
   if (!ok) std::cerr << "\ncanopy-bench: FAILED (see the errors above)\n";
   return ok ? 0 : 1;
 }
+
+}  // namespace bench
