@@ -118,7 +118,16 @@ bool run_tail_child(detail::WorkerHot* w, Frame* me, const Frame* also) {
     return false;
   }
   run_child_inline_on(w, me, x);
-  complete(x);
+  // Our own child, which succeeded, with one handle and nobody waiting: joined here, with no count in
+  // the join record (waiting with futures kept in a vector runs every child through this path).
+  std::uintptr_t pending = kPending;
+  if (x->parent == me && !x->error && x->refs.load(std::memory_order_acquire) == detail::kHandleRef + detail::kJoinRef &&
+      x->state.compare_exchange_strong(pending, kDone, std::memory_order_acq_rel)) {
+    --me->unjoined;
+    release_ref_on(Scheduler::current_hot(), x, detail::kJoinRef);
+  } else {
+    complete(x);
+  }
   return true;
 }
 
