@@ -41,7 +41,7 @@ void* pop_block(void*& head) {
 }
 }  // namespace
 
-void free_frame_slow(detail::WorkerHot* w, detail::Frame* f) {
+void free_frame_on(detail::WorkerHot* w, detail::Frame* f) {
   std::uint8_t cls = f->size_class;
   delete f->deps;
   f->ops()->destroy(f);

@@ -7,18 +7,8 @@
 
 namespace canopy::rt {
 
-/// free_frame_slow is free_frame_on for heap frames, full caches and plain threads.
-void free_frame_slow(detail::WorkerHot* w, detail::Frame* f);
-
-/// free_frame_on destroys a finished frame and returns its block to worker w's cache (w nullptr: not a worker).
-inline void free_frame_on(detail::WorkerHot* w, detail::Frame* f) {
-  if (f->deps || !w || f->size_class == detail::kHeapFrame) {
-    free_frame_slow(w, f);
-    return;
-  }
-  std::uint8_t cls = f->size_class;
-  f->ops()->destroy(f);
-  detail::release_frame_block(w, f, cls);
-}
+/// free_frame_on destroys a finished frame (its dependences too) and gives its block back: to worker
+/// w's cache, or to the arena (w nullptr: not a worker).
+void free_frame_on(detail::WorkerHot* w, detail::Frame* f);
 
 }  // namespace canopy::rt
