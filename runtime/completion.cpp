@@ -117,14 +117,14 @@ bool run_tail_child(detail::WorkerHot* w, Frame* me, const Frame* also) {
     w->deque.push(t);  // an ancestor's task: it stays for the worker loop
     return false;
   }
-  run_child_inline_on(w, me, x);
+  w = run_child_inline_on(w, me, x);  // it may have parked and brought us back on another worker
   // Our own child, which succeeded, with one handle and nobody waiting: joined here, with no count in
   // the join record (waiting with futures kept in a vector runs every child through this path).
   std::uintptr_t pending = kPending;
   if (x->parent == me && !x->error && x->refs.load(std::memory_order_acquire) == detail::kHandleRef + detail::kJoinRef &&
       x->state.compare_exchange_strong(pending, kDone, std::memory_order_acq_rel)) {
     --me->unjoined;
-    release_ref_on(Scheduler::current_hot(), x, detail::kJoinRef);
+    release_ref_on(w, x, detail::kJoinRef);
   } else {
     complete(x);
   }
