@@ -70,6 +70,23 @@ std::uint64_t task_id(const Frame* f) {
   return f->id.compare_exchange_strong(id, fresh, std::memory_order_acq_rel) ? fresh : id;
 }
 
+std::uint32_t task_depth(const Frame* f) {
+  // A running or waiting task's ancestors are alive (a parent outlives its children). Walk up to the
+  // nearest known depth, then record it on the way down so that the next query is one load.
+  std::uint32_t known = 0;  // depth of `top`, plus one; 0 above the root
+  std::uint32_t steps = 0;
+  const Frame* top = f;
+  for (; top; top = top->parent, ++steps) {
+    known = top->depth_plus_one.load(std::memory_order_relaxed);
+    if (known) break;
+  }
+  std::uint32_t depth = known + steps;  // depth of f plus one: `known` counts top itself
+  if (!top) depth = steps;              // f is `steps - 1` below the root
+  std::uint32_t d = depth;
+  for (const Frame* x = f; x != top; x = x->parent) x->depth_plus_one.store(d--, std::memory_order_relaxed);
+  return depth - 1;
+}
+
 std::string task_name(const Frame* f) {
   if (const void* fn = f->ops()->function_address(f)) {
     Dl_info info{};

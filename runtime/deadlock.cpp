@@ -16,7 +16,7 @@ std::string last_report;
 
 std::string describe(const detail::Frame* f) {
   std::ostringstream out;
-  out << "task " << task_id(f) << " '" << task_name(f) << "' (depth " << f->depth << ")";
+  out << "task " << task_id(f) << " '" << task_name(f) << "' (depth " << task_depth(f) << ")";
   return out.str();
 }
 }  // namespace

@@ -51,7 +51,7 @@ void spawn_placed(Frame* parent, Frame* child, Placement p) {
 TaskInfo task_info(const Frame* f) {
   TaskInfo info;
   info.id = rt::task_id(f);
-  info.depth = static_cast<int>(f->depth);
+  info.depth = static_cast<int>(rt::task_depth(f));
   if (f->worker) {
     info.rank = f->worker->rank;
     info.socket = f->worker->socket;

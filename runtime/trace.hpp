@@ -51,7 +51,7 @@ inline std::int64_t trace_clock_ns() {
 inline void record_slice(detail::WorkerHot* w, const detail::Frame* f, std::int64_t start_ns) {
   auto* buf = static_cast<TraceBuffer*>(w->trace);
   buf->slices.push_back(TraceBuffer::Slice{f->ops(), f->ops()->function_address(f), task_id(f), f->parent ? task_id(f->parent) : 0,
-                                           f->depth, start_ns, trace_clock_ns()});
+                                           task_depth(f), start_ns, trace_clock_ns()});
 }
 
 }  // namespace canopy::rt

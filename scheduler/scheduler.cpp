@@ -24,7 +24,6 @@ Scheduler::Scheduler(SchedulerOptions opts) : opts_(std::move(opts)), topology_(
     w->hot.index = slot.worker;
     w->hot.socket = slot.socket;
     w->hot.rank = opts_.rank;
-    w->hot.sleepers = &sleepers_;
     w->hot.runtime = opts_.runtime;
     w->hot.scheduler = this;
     Domain& d = *domains_[static_cast<size_t>(slot.socket)];
@@ -155,6 +154,13 @@ void Scheduler::unregister_parked(Waiter& w) {
 
 // ---- sleeping, waking, deadlock ----------------------------------------------------------------
 
+void Scheduler::publish_sleepers() {
+  const bool any = !sleeping_.empty();
+  if (any == sleep_hints_) return;
+  sleep_hints_ = any;
+  for (auto& w : workers_) w->hot.sleepers_waiting.store(any, std::memory_order_relaxed);
+}
+
 void Scheduler::wake_one(int prefer_socket) {
   std::lock_guard<std::mutex> lk(sleep_mutex_);
   if (sleeping_.empty()) return;
@@ -163,6 +169,7 @@ void Scheduler::wake_one(int prefer_socket) {
   Worker* w = *it;
   sleeping_.erase(it);
   sleepers_.fetch_sub(1, std::memory_order_relaxed);
+  publish_sleepers();
   w->notified = true;
   w->wake_cv.notify_one();
 }
@@ -182,10 +189,13 @@ bool Scheduler::sleep(Worker* w, int timeout_us) {
   w->notified = false;
   sleeping_.push_back(w);
   sleepers_.fetch_add(1, std::memory_order_seq_cst);
+  publish_sleepers();
+  std::atomic_thread_fence(std::memory_order_seq_cst);  // the hints before the look at the deques
   auto leave = [&] {
     if (!w->notified) {
       sleeping_.erase(std::find(sleeping_.begin(), sleeping_.end(), w));
       sleepers_.fetch_sub(1, std::memory_order_relaxed);
+      publish_sleepers();
     }
   };
   if (work_visible()) {
@@ -225,6 +235,7 @@ void Scheduler::detect_deadlock(std::unique_lock<std::mutex>& held) {
   }
   sleepers_.fetch_sub(static_cast<int>(sleeping_.size()), std::memory_order_relaxed);
   sleeping_.clear();
+  publish_sleepers();
   (void)held;
 }
 

@@ -110,6 +110,9 @@ class Scheduler {
 
  private:
   bool work_visible() const;
+  /// publish_sleepers copies "someone sleeps" into every worker's hint (under sleep_mutex_), so
+  /// that a spawn tests one byte of its own worker instead of a line every worker shares.
+  void publish_sleepers();
   bool sleep(Worker* w, int timeout_us);
   void detect_deadlock(std::unique_lock<std::mutex>& held);
   void register_parked(Waiter& w);
@@ -126,6 +129,7 @@ class Scheduler {
   std::mutex sleep_mutex_;           // guards the sleeping list and the notified flags
   std::vector<Worker*> sleeping_;
   std::atomic<int> sleepers_{0};
+  bool sleep_hints_ = false;         // what every worker's sleepers_waiting says (under sleep_mutex_)
 
   std::mutex parked_mutex_;          // guards the registry of parked waiters
   Waiter* parked_head_ = nullptr;

@@ -26,6 +26,7 @@ void WsDeque::publish(Array* a) {
   owner_array_ = a;
   owner_slots_ = a->slots;
   owner_mask_ = a->capacity - 1;
+  owner_limit_ = head_cache_ + owner_mask_;
   array_.store(a, std::memory_order_release);
 }
 
@@ -35,6 +36,14 @@ WsDeque::~WsDeque() {
     std::free(a);
     a = prev;
   }
+}
+
+void WsDeque::make_room(std::int64_t tail) {
+  // A thief that loses its race raises head by one and lowers it again: only head - 1 is a bound
+  // that cannot move down.
+  std::int64_t head = head_.load(std::memory_order_acquire) - 1;
+  if (head > head_cache_) set_head_cache(head);
+  if (tail >= owner_limit_) grow(tail, head_cache_);
 }
 
 WsDeque::Array* WsDeque::grow(std::int64_t tail, std::int64_t head) {
@@ -59,7 +68,7 @@ Task* WsDeque::pop_contended(std::int64_t tail) {
     tail_.store(tail, std::memory_order_relaxed);
     x = owner_slot(tail).load(std::memory_order_relaxed);
   }
-  head_cache_ = head;
+  set_head_cache(head);
   lock_.store(false, std::memory_order_release);
   return x;
 }

@@ -32,11 +32,13 @@ class Future {
   /// get waits for the task and returns its result (moved when this is the only handle, else copied),
   /// or rethrows its exception. The handle is empty afterwards.
   __attribute__((always_inline)) R get() {
-    if (frame_) {
-      if (detail::WorkerHot* w = detail::take_own_child(frame_))
-        return detail::run_own_child<R>(w, std::exchange(frame_, nullptr));
+    // The handle is emptied before anything else, and the slow path takes the frame by value: the
+    // future never has to be in memory, so a local one lives in a register.
+    detail::Frame* f = std::exchange(frame_, nullptr);
+    if (f) {
+      if (detail::WorkerHot* w = detail::take_own_child(f)) return detail::run_own_child<R>(w, f);
     }
-    return get_general();
+    return get_general(f);
   }
   /// wait waits for the task to finish without taking its result.
   void wait() const {
@@ -53,8 +55,8 @@ class Future {
   friend class Runtime;
   explicit Future(detail::Frame* f) : frame_(f) {}
   // Kept out of line so that get()'s fast path stays small enough to inline.
-  __attribute__((noinline)) R get_general() {
-    detail::Frame* f = take_frame("get");
+  __attribute__((noinline)) static R get_general(detail::Frame* f) {
+    if (!f) throw_empty("get");
     if constexpr (std::is_void_v<R>) {
       detail::future_get(f, nullptr);
     } else {
@@ -66,9 +68,8 @@ class Future {
       return result;
     }
   }
-  detail::Frame* take_frame(const char* what) {
-    if (!frame_) throw Error(std::string("canopy::Future::") + what + " on an empty future (consumed, moved from or default-constructed)");
-    return std::exchange(frame_, nullptr);
+  [[noreturn]] static void throw_empty(const char* what) {
+    throw Error(std::string("canopy::Future::") + what + " on an empty future (consumed, moved from or default-constructed)");
   }
   detail::Frame* frame_ = nullptr;
 };

@@ -48,20 +48,21 @@ CANOPY_EXPORT void execute_frame(Task* t);
 struct Frame : Task, Context {
   // Set at every spawn.
   Frame* parent = nullptr;
-  std::uint32_t depth = 0;
+  mutable std::atomic<std::uint32_t> depth_plus_one{0};  // 0 until rt::task_depth computes it
   std::atomic<std::uint32_t> refs{kHandleRef + kJoinRef};
   std::uint8_t size_class = kHeapFrame;
   std::atomic<bool> error_observed{false};
   std::atomic<bool> result_moved{false};  // a move-only result went to one of several handles
   std::uint32_t unjoined = 0;             // children spawned and not yet joined (touched by this task only)
   // Zero at every spawn, kept together so that the stores merge.
-  WorkerHot* worker = nullptr;                     // where the task runs now (valid while it runs)
   std::atomic<std::uintptr_t> state{kPending};     // kPending, kDone or a waiter list
   std::atomic<JoinState*> join{nullptr};  // counts children that completed through the runtime (made on demand)
-  Frame* next_failed = nullptr;   // link in the parent's list of children that failed
   std::exception_ptr error;
   TaskDeps* deps = nullptr;                        // privileges, dependences, reductions (nullptr: none)
   mutable std::atomic<std::uint64_t> id{0};       // given on first use (rt::task_id): most tasks never need one
+  WorkerHot* worker = nullptr;                     // where the task runs now (valid while it runs)
+  // Not initialised: meaningful only while the frame is in its parent's list of failed children.
+  Frame* next_failed;
 
   /// ops is the frame's type table (the Task's table, which starts with execute_frame).
   const FrameOps* ops() const { return static_cast<const FrameOps*>(task_ops); }
@@ -69,7 +70,6 @@ struct Frame : Task, Context {
   /// link_child records `c` as a child of this running task.
   void link_child(Frame* c) {
     c->parent = this;
-    c->depth = depth + 1;
     ++unjoined;
   }
 };

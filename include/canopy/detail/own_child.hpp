@@ -30,7 +30,7 @@ inline WorkerHot* take_own_child(Frame* c) {
 /// frame goes back to the worker's cache. No atomics: nobody else ever saw the frame.
 template <class R>
 __attribute__((always_inline)) inline R run_own_child(WorkerHot* w, Frame* c) {
-  Frame* me = w->current;
+  Frame* me = c->parent;  // the running task: take_own_child checked it
   c->worker = w;
   w->current = c;
   c->ops()->run(c);

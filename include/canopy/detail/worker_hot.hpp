@@ -57,7 +57,7 @@ struct WorkerHot {
   // Blocks the runtime freed here since the last give-back. The inline get returns what this worker's
   // spawn took and is not counted; a worker that frees frames spawned elsewhere gives them back.
   std::uint32_t foreign_frees[kFrameClasses] = {};
-  const std::atomic<int>* sleepers = nullptr;  // the scheduler's count of sleeping workers
+  std::atomic<bool> sleepers_waiting{false};  // some worker of the scheduler sleeps (a hint it keeps here)
   void* runtime = nullptr;                 // the runtime that owns this worker (opaque here)
   void* scheduler = nullptr;               // its scheduler (opaque here)
   void* trace = nullptr;                   // this worker's trace buffer; nullptr when tracing is off
@@ -92,7 +92,7 @@ struct WorkerHot {
   /// push_task queues a task on this worker's deque and wakes a sleeping worker if there is one.
   void push_task(Task* t) {
     deque.push(t);
-    if (sleepers->load(std::memory_order_relaxed) > 0) wake_sleeper(this);
+    if (sleepers_waiting.load(std::memory_order_relaxed)) [[unlikely]] wake_sleeper(this);
   }
 };
 

@@ -31,13 +31,7 @@ class WsDeque {
   /// push adds a task at the tail (owner only).
   void push(Task* t) {
     std::int64_t tail = tail_.load(std::memory_order_relaxed);
-    if (tail - head_cache_ >= owner_mask_) {
-      // A thief that loses its race raises head by one and lowers it again: only head - 1 is a
-      // bound that cannot move down.
-      std::int64_t head = head_.load(std::memory_order_acquire) - 1;
-      if (head > head_cache_) head_cache_ = head;
-      if (tail - head_cache_ >= owner_mask_) grow(tail, head_cache_);
-    }
+    if (tail >= owner_limit_) make_room(tail);
     owner_slot(tail).store(t, std::memory_order_relaxed);
     tail_.store(tail + 1, std::memory_order_release);
   }
@@ -55,7 +49,8 @@ class WsDeque {
   /// pop_if takes the task at the tail only when it is `expected` (owner only): true when it did.
   bool pop_if(Task* expected) {
     std::int64_t tail = tail_.load(std::memory_order_relaxed) - 1;
-    if (tail < head_cache_ || owner_slot(tail).load(std::memory_order_relaxed) != expected) return false;
+    // No emptiness test first: a stale copy of `expected` below head fails the head check (rarely).
+    if (owner_slot(tail).load(std::memory_order_relaxed) != expected) return false;
     tail_.store(tail, std::memory_order_seq_cst);
     std::int64_t head = head_.load(std::memory_order_seq_cst);
     return head <= tail || pop_contended(tail) == expected;
@@ -96,7 +91,14 @@ class WsDeque {
   std::atomic<Task*>& owner_slot(std::int64_t i) const { return owner_slots_[i & owner_mask_]; }
   /// publish makes `a` the array the owner and the thieves use.
   void publish(Array* a);
-  CANOPY_EXPORT Array* grow(std::int64_t tail, std::int64_t head);
+  /// make_room raises owner_limit_ from the thieves' progress, or grows the array, before a push.
+  CANOPY_EXPORT void make_room(std::int64_t tail);
+  /// set_head_cache records a lower bound on head_ and the push limit that follows from it.
+  void set_head_cache(std::int64_t head) {
+    head_cache_ = head;
+    owner_limit_ = head + owner_mask_;
+  }
+  Array* grow(std::int64_t tail, std::int64_t head);
   /// pop_contended settles a pop that may race a thief for the last task, under the thieves' lock.
   CANOPY_EXPORT Task* pop_contended(std::int64_t tail);
 
@@ -107,7 +109,8 @@ class WsDeque {
   Array* owner_array_ = nullptr;
   std::atomic<Task*>* owner_slots_ = nullptr;  // owner_array_'s slots and capacity - 1, read without
   std::int64_t owner_mask_ = 0;                 // going through the array header
-  std::int64_t head_cache_ = 0;  // the owner's lower bound on head_ (see push)
+  std::int64_t head_cache_ = 0;  // the owner's lower bound on head_ (see make_room)
+  std::int64_t owner_limit_ = 0;  // head_cache_ + owner_mask_: a push at this tail may need room
 };
 
 }  // namespace canopy::detail
