@@ -243,6 +243,16 @@ void rethrow_inline_child_error(WorkerHot* w, Frame* c) {
   std::rethrow_exception(e);
 }
 
+void inline_child_threw(Frame* c) {
+  if (c->unjoined) finish_children(c);  // c's own exception stays its error
+  WorkerHot* w = c->worker;  // it may have parked and come back on another worker
+  Frame* me = c->parent;
+  w->current = me;
+  me->worker = w;
+  --me->unjoined;
+  rethrow_inline_child_error(w, c);
+}
+
 void future_wait(Frame* c) {
   WorkerHot* w = sched::Scheduler::current_hot();
   rt::wait_done(w ? w->current : nullptr, c);

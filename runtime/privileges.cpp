@@ -99,6 +99,10 @@ bool admit_child(Frame* parent, Frame* child, const RequestInfo* requests, std::
   TaskDeps& theirs = rt::deps_of(child);
   if (!mine.analyzer) mine.analyzer = std::make_unique<rt::Analyzer>();
   theirs.unmet.store(1, std::memory_order_relaxed);
+  // Until its body ends the child carries one reference more than its handles: the inline get, which
+  // looks at the count alone, then leaves it to the general path, which honours its privileges.
+  child->refs.fetch_add(kHandleRef, std::memory_order_relaxed);
+  theirs.admission_ref = true;
   theirs.socket = socket;  // held until every predecessor is registered
   std::vector<Frame*> preds;
   for (std::size_t i = 0; i < n; ++i) {

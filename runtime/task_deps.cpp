@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "analyzer.hpp"
+#include "completion.hpp"
 #include "scheduler/scheduler.hpp"
 #include "witness.hpp"
 
@@ -54,6 +55,10 @@ void finish_deps(detail::Frame* f, std::int64_t witness_start_ns) {
     detail::WorkerHot* w = sched::Scheduler::current_hot();
     if (s->deps->socket >= 0) static_cast<sched::Scheduler*>(w->scheduler)->submit(s, s->deps->socket);
     else w->push_task(s);
+  }
+  if (d.admission_ref) {
+    d.admission_ref = false;
+    rt::release_ref(f, detail::kHandleRef);  // never the last: the task has not completed yet
   }
 }
 

@@ -38,6 +38,7 @@ struct TaskDeps {
   bool finished = false;                   // guarded by successors_mutex
   std::vector<Frame*> successors;          // guarded by successors_mutex
   std::unique_ptr<rt::Analyzer> analyzer;  // for this task's children, made on the first privileged spawn
+  bool admission_ref = false;              // admit_child added a handle reference until the body ends
 
   TaskDeps();
   ~TaskDeps();

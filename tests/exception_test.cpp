@@ -162,6 +162,16 @@ int parent_throws_child_still_running(canopy::Context& ctx, std::atomic<int>* fi
   throw Boom("parent leaves early", 0);
 }
 
+/// got_inline_parent_throws gets, inline, a child that throws while its own children still sleep:
+/// the inline get must wait for them before the exception reaches it.
+int got_inline_parent_throws(canopy::Context& ctx, std::atomic<int>* finished) {
+  try {
+    return ctx.spawn(parent_throws_child_still_running, finished).get();
+  } catch (const Boom&) {
+    return finished->load() == 4 ? 1 : -1;  // -1: the exception overtook the grandchildren
+  }
+}
+
 int consumer_catches(canopy::Context&, canopy::Future<int> f) {
   try {
     return f.get();
@@ -232,6 +242,8 @@ TEST_CASE("a task own exception wins over its children and children finish befor
   std::atomic<int> finished{0};
   CHECK_THROWS_MATCHES(rt.run(parent_throws_child_still_running, &finished), Boom, Message("parent leaves early"));
   CHECK(finished.load() == 4);  // a child never outlives its parent's scope, even when the parent throws
+  finished = 0;
+  CHECK(rt.run(got_inline_parent_throws, &finished) == 1);
 }
 
 TEST_CASE("the runtime stays usable after many failing runs", "[core][exception]") {

@@ -106,6 +106,12 @@ struct ResultSlot<void, true> {
   void reset() {}
 };
 
+/// ResultOps is the table of a frame whose result type is R.
+template <class R>
+struct ResultOps : FrameOps {
+  R (*invoke)(Frame*);  // call the body and return its result; exceptions propagate
+};
+
 /// ResultFrame is a frame whose result type is known: Future<R> reaches the result without knowing
 /// the callable, so the result sits before the callable and its arguments.
 template <class R>
@@ -147,6 +153,21 @@ struct TypedFrame final : ResultFrame<R> {
     self->args.~tuple();
     if constexpr (!std::is_trivially_destructible_v<F>) self->fn.~F();
   }
+  /// invoke is run for the inline get: the result comes back in registers instead of through the frame,
+  /// and a body whose arguments need no destructor is reached by a tail call.
+  static R invoke(Frame* base) {
+    auto* self = static_cast<TypedFrame*>(base);
+    Context& ctx = *self;
+    struct Cleanup {
+      TypedFrame* frame;
+      ~Cleanup() {
+        frame->args.~tuple();
+        if constexpr (!std::is_trivially_destructible_v<F>) frame->fn.~F();
+      }
+    } cleanup{self};
+    return std::apply([&](A&... a) -> R { return std::invoke(self->fn, ctx, accessor_for(self, std::move(a))...); },
+                      self->args);
+  }
   static void destroy(Frame* base) {
     auto* self = static_cast<TypedFrame*>(base);
     self->result.reset();
@@ -173,8 +194,9 @@ struct TypedFrame final : ResultFrame<R> {
     else
       return nullptr;
   }
-  static constexpr FrameOps kOps{{&execute_frame}, &run,       &destroy,          &take_result, &copy_result,
-                                 &type_name,       &function_address, std::is_void_v<R> || std::is_copy_constructible_v<R>};
+  static constexpr ResultOps<R> kOps{{{&execute_frame}, &run, &destroy, &take_result, &copy_result, &type_name,
+                                      &function_address, std::is_void_v<R> || std::is_copy_constructible_v<R>},
+                                     &invoke};
 };
 
 /// Runtime entry points that the inline templates call.

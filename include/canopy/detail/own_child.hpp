@@ -3,6 +3,9 @@
 // child right here and hands back its result without a call into the runtime. Everything else (the
 // child was stolen, other handles exist, it has privileges, tracing is on) goes to future_get.
 #include <atomic>
+#include <exception>
+#include <new>
+#include <type_traits>
 #include <utility>
 
 #include "canopy/detail/frame.hpp"
@@ -15,15 +18,35 @@ CANOPY_EXPORT void finish_children(Frame* c);
 /// rethrow_inline_child_error marks c's exception observed, frees c and rethrows the exception.
 [[noreturn]] CANOPY_EXPORT void rethrow_inline_child_error(WorkerHot* w, Frame* c);
 
+/// inline_child_threw finishes an inline child whose body threw (its exception is in c->error): waits
+/// for its children, gives the worker back to the parent, frees c and rethrows. Called outside any
+/// catch block, since waiting may park the fiber.
+[[noreturn]] CANOPY_EXPORT void inline_child_threw(Frame* c);
+
 /// take_own_child pops `c` off this worker's deque when the running task is its parent, the only
-/// references are the caller's handle and the parent's join (so nobody else can be waiting on it),
-/// and it has no privileges; returns the worker, or nullptr when the general path must serve it.
+/// references are the caller's handle and the parent's join (so nobody else can be waiting on it,
+/// and it has no privileges: admit_child adds a reference to a child that has); returns the worker, or nullptr when the general path must serve it.
 inline WorkerHot* take_own_child(Frame* c) {
   WorkerHot* w = this_worker();
-  if (w && c->parent == w->current && !w->trace && !c->deps &&
+  if (w && c->parent == w->current && !w->trace &&
       c->refs.load(std::memory_order_relaxed) == kHandleRef + kJoinRef && w->deque.pop_if(c))
     return w;
   return nullptr;
+}
+
+/// invoke_own_child calls c's body through its typed entry and constructs the result in `value`; an
+/// exception is stored in c->error (the value is then not constructed) and false returned.
+template <class R>
+__attribute__((always_inline)) inline bool invoke_own_child(Frame* c, void* value) {
+  auto invoke = static_cast<const ResultOps<R>*>(c->ops())->invoke;
+  try {
+    if constexpr (std::is_void_v<R>) invoke(c);
+    else ::new (value) R(invoke(c));
+    return true;
+  } catch (...) {
+    c->error = std::current_exception();
+    return false;
+  }
 }
 
 /// run_own_child runs a child taken by take_own_child on this stack and returns its result; its
@@ -33,23 +56,28 @@ __attribute__((always_inline)) inline R run_own_child(WorkerHot* w, Frame* c) {
   Frame* me = c->parent;  // the running task: take_own_child checked it
   c->worker = w;
   w->current = c;
-  c->ops()->run(c);
+  union Value {
+    Value() {}
+    ~Value() {}
+    std::conditional_t<std::is_void_v<R>, char, R> r;
+  } value;
+  if (!invoke_own_child<R>(c, &value.r)) [[unlikely]] inline_child_threw(c);
   if (c->unjoined) [[unlikely]] finish_children(c);
   w = c->worker;  // the child may have parked and come back on another worker
   w->current = me;
   me->worker = w;
   --me->unjoined;  // joined here: it never completes through the runtime, so nothing else counts it
-  if (c->error) [[unlikely]] rethrow_inline_child_error(w, c);
+  if (c->error) [[unlikely]] {
+    if constexpr (!std::is_void_v<R>) value.r.~R();  // it returned, then one of its children failed
+    rethrow_inline_child_error(w, c);
+  }
   // The frame's other members are trivial or, like the null exception_ptr, hold nothing to destroy.
   const std::uint8_t cls = c->size_class;
-  auto* rf = static_cast<ResultFrame<R>*>(c);
-  if constexpr (std::is_void_v<R>) {
-    if (!w->cache_frame(c, cls)) release_frame_block(w, c, cls);
-  } else {
-    R value(std::move(*rf->result.ptr()));
-    rf->result.reset();
-    if (!w->cache_frame(c, cls)) release_frame_block(w, c, cls);
-    return value;
+  if (!w->cache_frame(c, cls)) release_frame_block(w, c, cls);
+  if constexpr (!std::is_void_v<R>) {
+    R result(std::move(value.r));
+    value.r.~R();
+    return result;
   }
 }
 
