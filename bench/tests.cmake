@@ -59,3 +59,9 @@ if(TARGET canopy-bench-llvm-omp-server)
                     ARGS --suite fib,nqueens,uts-t3l --runtimes serial,omp,llvm-omp --input fib=18,nqueens=7
                          --workers 1,2 --repeat 1 --settle-ms 0)
 endif()
+
+# canopy-bench-idle runs (a short idle period; what it prints is a measurement, not checked).
+if(TARGET canopy-bench-idle)
+  add_test(NAME bench.idle COMMAND canopy-bench-idle --idle-ms 200 --canopy:workers=4)
+  set_tests_properties(bench.idle PROPERTIES LABELS bench ENVIRONMENT_MODIFICATION "${_env}")
+endif()

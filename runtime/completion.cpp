@@ -131,7 +131,7 @@ bool run_tail_child(detail::WorkerHot* w, Frame* me, const Frame* also) {
   if (!t) return false;
   auto* x = static_cast<Frame*>(t);
   if (x != also && x->parent != me) {
-    w->deque.push(t);  // an ancestor's task: it stays for the worker loop
+    w->push_task(t);  // an ancestor's task: it stays for the worker loop (and sleepers may take it)
     return false;
   }
   w = run_child_inline_on(w, me, x);  // it may have parked and brought us back on another worker

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "asymmetric_fence.hpp"
 #include "worker.hpp"
 
 namespace canopy::sched {
@@ -10,6 +11,7 @@ namespace canopy::sched {
 Scheduler::Scheduler(SchedulerOptions opts) : opts_(std::move(opts)), topology_(Topology::discover(opts_.topology)) {
   int n = opts_.workers > 0 ? opts_.workers : topology_.cores();
   slots_ = topology_.place_workers(n);
+  lossless_wake_ = enable_asymmetric_fence();
   for (int s = 0; s < topology_.sockets(); ++s) {
     domains_.push_back(std::make_unique<Domain>());
     domains_.back()->socket = s;
@@ -190,7 +192,9 @@ bool Scheduler::sleep(Worker* w, int timeout_us) {
   sleeping_.push_back(w);
   sleepers_.fetch_add(1, std::memory_order_seq_cst);
   publish_sleepers();
-  std::atomic_thread_fence(std::memory_order_seq_cst);  // the hints before the look at the deques
+  // The hints before the look at the deques: with the push's light fence this makes the pair lossless
+  // (either the push sees a hint and wakes someone, or this look sees its task).
+  heavy_fence();
   auto leave = [&] {
     if (!w->notified) {
       sleeping_.erase(std::find(sleeping_.begin(), sleeping_.end(), w));

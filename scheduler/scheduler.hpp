@@ -130,6 +130,7 @@ class Scheduler {
   std::vector<Worker*> sleeping_;
   std::atomic<int> sleepers_{0};
   bool sleep_hints_ = false;         // what every worker's sleepers_waiting says (under sleep_mutex_)
+  bool lossless_wake_ = false;       // membarrier works: no push can miss a sleeper, so sleeps are long
 
   std::mutex parked_mutex_;          // guards the registry of parked waiters
   Waiter* parked_head_ = nullptr;

@@ -25,6 +25,7 @@ constexpr int kFirstSleepUs = 1000;    // sleeps start short and double: a lost 
 constexpr int kLongestSleepUs = 10000;
 constexpr int kDrowsySleeps = 100;      // after about a second idle, sleep longer still
 constexpr int kDrowsySleepUs = 200000;
+constexpr int kLosslessSleepUs = 200000;  // with lossless wake-ups a timeout is only a safety net
 
 void recycle_fiber(Fiber* left, void*) {
   Worker* w = tls_worker;
@@ -158,11 +159,11 @@ void Scheduler::idle(Worker* w) {
     }
     for (int i = 0; i < (round < 16 ? 16 : 128); ++i) _mm_pause();
   }
-  int timeout = kFirstSleepUs;
+  int timeout = lossless_wake_ ? kLosslessSleepUs : kFirstSleepUs;
   for (int sleeps = 1; !stopping(); ++sleeps) {
     if (sleep(w, timeout)) return;
     if (work_visible()) return;
-    timeout = sleeps < kDrowsySleeps ? std::min(timeout * 2, kLongestSleepUs) : kDrowsySleepUs;
+    if (!lossless_wake_) timeout = sleeps < kDrowsySleeps ? std::min(timeout * 2, kLongestSleepUs) : kDrowsySleepUs;
   }
 }
 

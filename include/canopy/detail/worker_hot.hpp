@@ -92,6 +92,7 @@ struct WorkerHot {
   /// push_task queues a task on this worker's deque and wakes a sleeping worker if there is one.
   void push_task(Task* t) {
     deque.push(t);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);  // the push before the hint (see sched::heavy_fence)
     if (sleepers_waiting.load(std::memory_order_relaxed)) [[unlikely]] wake_sleeper(this);
   }
 };
