@@ -14,14 +14,9 @@
 #include <string>
 #include <thread>
 
-namespace {
+#include "harness/canopy_kernels.hpp"
 
-long fib(canopy::Context& ctx, int n) {
-  if (n < 2) return n;
-  auto a = ctx.spawn(fib, n - 1);
-  long b = fib(ctx, n - 2);
-  return a.get() + b;
-}
+namespace {
 
 double cpu_seconds() {
   rusage u{};
@@ -52,7 +47,7 @@ int main(int argc, char** argv) {
   long idle_ms = 3000;
   for (int i = 1; i < argc; ++i)
     if (std::strcmp(argv[i], "--idle-ms") == 0 && i + 1 < argc) idle_ms = std::atol(argv[++i]);
-  for (int i = 0; i < 10; ++i) rt.run(fib, 20);
+  for (int i = 0; i < 10; ++i) bench::fib_canopy(rt, 20);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let every worker reach its sleep
   const double cpu0 = cpu_seconds();
   const long woke0 = wakeups();
@@ -60,7 +55,7 @@ int main(int argc, char** argv) {
   const double cpu = cpu_seconds() - cpu0;
   const long woke = wakeups() - woke0;
   const auto start = std::chrono::steady_clock::now();
-  const long answer = rt.run(fib, 20);
+  const long answer = static_cast<long>(bench::fib_canopy(rt, 20));
   const double first_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   std::printf("idle %ld ms, %d workers: CPU %.3f%% of one core, %ld wake-ups (%.1f per worker per second); "
               "fib(20) = %ld right after: %.3f ms\n",
