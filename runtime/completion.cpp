@@ -245,12 +245,7 @@ void rethrow_inline_child_error(WorkerHot* w, Frame* c) {
 
 void inline_child_threw(Frame* c) {
   if (c->unjoined) finish_children(c);  // c's own exception stays its error
-  WorkerHot* w = c->worker;  // it may have parked and come back on another worker
-  Frame* me = c->parent;
-  w->current = me;
-  me->worker = w;
-  --me->unjoined;
-  rethrow_inline_child_error(w, c);
+  rethrow_inline_child_error(back_to_parent(c->parent, c), c);
 }
 
 void future_wait(Frame* c) {

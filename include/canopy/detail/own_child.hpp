@@ -23,15 +23,26 @@ CANOPY_EXPORT void finish_children(Frame* c);
 /// catch block, since waiting may park the fiber.
 [[noreturn]] CANOPY_EXPORT void inline_child_threw(Frame* c);
 
-/// take_own_child pops `c` off this worker's deque when the running task is its parent, the only
-/// references are the caller's handle and the parent's join (so nobody else can be waiting on it,
-/// and it has no privileges: admit_child adds a reference to a child that has); returns the worker, or nullptr when the general path must serve it.
+/// take_own_child pops `c` off this worker's deque when the running task is its parent and the only
+/// references are the caller's handle and the parent's join (so nobody else can be waiting on it, and
+/// it has no privileges: admit_child adds a reference to a child that has); returns the worker, or
+/// nullptr when the general path must serve it.
 inline WorkerHot* take_own_child(Frame* c) {
   WorkerHot* w = this_worker();
   if (w && c->parent == w->current && !w->trace &&
       c->refs.load(std::memory_order_relaxed) == kHandleRef + kJoinRef && w->deque.pop_if(c))
     return w;
   return nullptr;
+}
+
+/// back_to_parent gives the worker back to `me`, c's parent, once c, run inline, is over (c may have
+/// parked and come back on another worker: its record says where it ended) and counts c as joined.
+inline WorkerHot* back_to_parent(Frame* me, Frame* c) {
+  WorkerHot* w = c->worker;
+  w->current = me;
+  me->worker = w;
+  --me->unjoined;  // joined here: it never completes through the runtime, so nothing else counts it
+  return w;
 }
 
 /// invoke_own_child calls c's body through its typed entry and constructs the result in `value`; an
@@ -63,10 +74,7 @@ __attribute__((always_inline)) inline R run_own_child(WorkerHot* w, Frame* c) {
   } value;
   if (!invoke_own_child<R>(c, &value.r)) [[unlikely]] inline_child_threw(c);
   if (c->unjoined) [[unlikely]] finish_children(c);
-  w = c->worker;  // the child may have parked and come back on another worker
-  w->current = me;
-  me->worker = w;
-  --me->unjoined;  // joined here: it never completes through the runtime, so nothing else counts it
+  w = back_to_parent(me, c);
   if (c->error) [[unlikely]] {
     if constexpr (!std::is_void_v<R>) value.r.~R();  // it returned, then one of its children failed
     rethrow_inline_child_error(w, c);
