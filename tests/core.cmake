@@ -4,6 +4,7 @@
 # carries only the `stress` label (ctest -L takes a regex: `-L core` would also match `core;stress`), so
 # that `ctest -L core` stays a few seconds long.
 canopy_add_test(core_spawn_test LABELS core TIMEOUT 120 SOURCES spawn_test.cpp)
+canopy_add_test(core_info_test LABELS core TIMEOUT 60 SOURCES info_test.cpp)
 canopy_add_test(core_future_test LABELS core TIMEOUT 60 SOURCES future_test.cpp)
 canopy_add_test(core_join_test LABELS core TIMEOUT 120 SOURCES join_test.cpp)
 canopy_add_test(core_exception_test LABELS core TIMEOUT 60 SOURCES exception_test.cpp)

@@ -5,7 +5,7 @@
 
 # The differential tester's program generator, reference interpreter and parallel executor.
 add_library(canopy_deps_differential STATIC
-  differential/program.cpp differential/reference.cpp differential/parallel.cpp differential/harness.cpp)
+  differential/program.cpp differential/shrink.cpp differential/reference.cpp differential/parallel.cpp differential/harness.cpp)
 target_link_libraries(canopy_deps_differential PUBLIC canopy::canopy)
 target_include_directories(canopy_deps_differential PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 canopy_target_defaults(canopy_deps_differential)

@@ -133,6 +133,8 @@ struct GenOptions {
 /// generate makes the program of `seed`: deterministic, valid (every request is covered by what the
 /// parent holds with a sufficient privilege).
 Program generate(std::uint64_t seed, const GenOptions& options);
+/// count_nodes is the number of tasks in the tree under n, n included.
+std::size_t count_nodes(const Node& n);
 /// describe prints the program as an indented task tree with every request and box.
 std::string describe(const Program& p);
 /// count_tasks is the number of nodes, the root included.
