@@ -119,11 +119,7 @@ detail::WorkerHot* run_child_inline_on(detail::WorkerHot* w, Frame* me, Frame* c
   child->worker = w;
   w->current = child;
   run_body_inline(child);
-  // The child may have parked and come back on another worker; its record says where it ended.
-  w = child->worker;
-  w->current = me;
-  me->worker = w;
-  return w;
+  return detail::hand_back(me, child);
 }
 
 bool run_tail_child(detail::WorkerHot* w, Frame* me, const Frame* also) {

@@ -35,12 +35,18 @@ inline WorkerHot* take_own_child(Frame* c) {
   return nullptr;
 }
 
-/// back_to_parent gives the worker back to `me`, c's parent, once c, run inline, is over (c may have
-/// parked and come back on another worker: its record says where it ended) and counts c as joined.
-inline WorkerHot* back_to_parent(Frame* me, Frame* c) {
+/// hand_back gives the worker back to `me`, c's parent, once c, run inline, is over; c may have parked
+/// and come back on another worker: its record says where it ended, and that worker is returned.
+inline WorkerHot* hand_back(Frame* me, Frame* c) {
   WorkerHot* w = c->worker;
   w->current = me;
   me->worker = w;
+  return w;
+}
+
+/// back_to_parent is hand_back for a child joined right there, which is counted as joined.
+inline WorkerHot* back_to_parent(Frame* me, Frame* c) {
+  WorkerHot* w = hand_back(me, c);
   --me->unjoined;  // joined here: it never completes through the runtime, so nothing else counts it
   return w;
 }

@@ -56,14 +56,6 @@ class WsDeque {
     return head <= tail || pop_contended(tail) == expected;
   }
 
-  /// peek_tail returns the task pop() would take, without taking it (owner only; a hint that may name
-  /// a task a thief has just taken).
-  Task* peek_tail() const {
-    std::int64_t tail = tail_.load(std::memory_order_relaxed) - 1;
-    if (tail < head_cache_) return nullptr;
-    return owner_slot(tail).load(std::memory_order_relaxed);
-  }
-
   enum class Steal { success, empty, lost_race };
   /// steal takes the task at the head (any thread); `out` is set on success.
   Steal steal(Task*& out) {
