@@ -170,7 +170,6 @@ void Scheduler::wake_one(int prefer_socket) {
   if (it == sleeping_.end()) it = sleeping_.begin();
   Worker* w = *it;
   sleeping_.erase(it);
-  sleepers_.fetch_sub(1, std::memory_order_relaxed);
   publish_sleepers();
   w->notified = true;
   w->wake_cv.notify_one();
@@ -190,7 +189,6 @@ bool Scheduler::sleep(Worker* w, int timeout_us) {
   if (stopping()) return false;
   w->notified = false;
   sleeping_.push_back(w);
-  sleepers_.fetch_add(1, std::memory_order_seq_cst);
   publish_sleepers();
   // The hints before the look at the deques: with the push's light fence this makes the pair lossless
   // (either the push sees a hint and wakes someone, or this look sees its task).
@@ -198,7 +196,6 @@ bool Scheduler::sleep(Worker* w, int timeout_us) {
   auto leave = [&] {
     if (!w->notified) {
       sleeping_.erase(std::find(sleeping_.begin(), sleeping_.end(), w));
-      sleepers_.fetch_sub(1, std::memory_order_relaxed);
       publish_sleepers();
     }
   };
@@ -206,7 +203,7 @@ bool Scheduler::sleep(Worker* w, int timeout_us) {
     leave();
     return true;
   }
-  if (sleepers_.load(std::memory_order_relaxed) == workers() && parked_.load(std::memory_order_relaxed) > 0 &&
+  if (static_cast<int>(sleeping_.size()) == workers() && parked_.load(std::memory_order_relaxed) > 0 &&
       external_.load(std::memory_order_relaxed) == 0) {
     leave();
     detect_deadlock(lk);
@@ -237,7 +234,6 @@ void Scheduler::detect_deadlock(std::unique_lock<std::mutex>& held) {
     w->notified = true;
     w->wake_cv.notify_one();
   }
-  sleepers_.fetch_sub(static_cast<int>(sleeping_.size()), std::memory_order_relaxed);
   sleeping_.clear();
   publish_sleepers();
   (void)held;

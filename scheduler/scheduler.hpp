@@ -128,7 +128,6 @@ class Scheduler {
 
   std::mutex sleep_mutex_;           // guards the sleeping list and the notified flags
   std::vector<Worker*> sleeping_;
-  std::atomic<int> sleepers_{0};
   bool sleep_hints_ = false;         // what every worker's sleepers_waiting says (under sleep_mutex_)
   bool lossless_wake_ = false;       // membarrier works: no push can miss a sleeper, so sleeps are long
 

@@ -115,7 +115,7 @@ detail::Task* Scheduler::find_work(Worker* w, bool cross_socket) {
       if (r == detail::WsDeque::Steal::success) {
         w->count(k == 0 ? w->steals_local : w->steals_remote);
         // The victim may hold more: make sure another sleeper comes to help.
-        if (v->hot.deque.size_hint() > 0 && sleepers_.load(std::memory_order_relaxed) > 0) wake_one(w->socket);
+        if (v->hot.deque.size_hint() > 0 && w->hot.sleepers_waiting.load(std::memory_order_relaxed)) wake_one(w->socket);
         return t;
       }
     }
