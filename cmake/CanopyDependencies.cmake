@@ -4,7 +4,8 @@ pkg_check_modules(HWLOC REQUIRED IMPORTED_TARGET hwloc>=2.0)
 find_package(Boost 1.74 REQUIRED COMPONENTS context)
 find_package(spdlog REQUIRED)
 find_package(Threads REQUIRED)
-# UCX's package config has no include guard: a second find_package would redefine its targets.
+# UCX: its headers only (libcanopy dlopen()s the library, see comm/CMakeLists.txt). Its package config
+# has no include guard: a second find_package would redefine its targets.
 if(NOT TARGET ucx::ucp)
   find_package(ucx 1.13 REQUIRED)
 endif()

@@ -8,7 +8,8 @@ set(CANOPY_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/canopy CACHE STRING
 mark_as_advanced(CANOPY_INSTALL_CMAKEDIR)
 
 # The dependencies are private to the shared library, but the installed library still needs them at
-# run time: keep the link directories of non-system ones (an /opt UCX, CUDA) in its RUNPATH.
+# run time: keep the link directories of non-system ones (an /opt CUDA) in its RUNPATH. UCX is not
+# linked; comm/CMakeLists.txt adds its directory for dlopen().
 set_target_properties(canopy PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
 
 install(TARGETS canopy EXPORT canopyTargets

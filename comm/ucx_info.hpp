@@ -15,7 +15,8 @@ struct UctResource {
 };
 
 /// UcxInventory is the UCX library's version and every transport it can open; `error` is
-/// non-empty when the query failed part way (the resources found so far are kept).
+/// non-empty when the query failed part way (the resources found so far are kept) or when UCX could
+/// not be loaded at all (then `version` is empty too).
 struct UcxInventory {
   std::string version;  // of the loaded libucp, e.g. "1.13.1"
   std::vector<UctResource> transports;
@@ -27,6 +28,7 @@ std::string ucx_api_version();
 
 /// ucx_inventory asks UCT for its components, opens each memory domain and lists its transports.
 /// It opens no UCP context or worker, so it is cheap and safe to call before (or without) a Runtime.
+/// UCX is loaded by the first call (see ucx_library.hpp), never by merely linking libcanopy.
 UcxInventory ucx_inventory();
 
 }  // namespace canopy::comm

@@ -58,3 +58,12 @@ add_test(NAME install.consumer
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/install_test.cmake)
 set_tests_properties(install.consumer PROPERTIES LABELS install TIMEOUT 600
                      ENVIRONMENT_MODIFICATION "CANOPY_WORKERS=unset:;CANOPY_TOPOLOGY=unset:;HWLOC_SYNTHETIC=unset:")
+
+# UCX stays unloaded until the transport list is asked for (see comm/ucx_library.hpp).
+canopy_add_test(no_ucx_test LABELS unit TIMEOUT 60 SOURCES no_ucx_test.cpp)
+# Without a loadable UCX, canopy-info still works and says why the list is empty: a file that is not a
+# library, named libucp.so.0 and found first through LD_LIBRARY_PATH, stands in for a missing UCX.
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/no_ucx/libucp.so.0 "not a shared library\n")
+canopy_info_check(no_ucx ENV "LD_LIBRARY_PATH=${CMAKE_CURRENT_BINARY_DIR}/no_ucx"
+                  STDOUT "UCX +0 transport\\(s\\), UCX -[^a-z]+incomplete: UCX is not installed or cannot be loaded: .*libucp\\.so\\.0"
+                  ARGS --topology "package:1 core:2 pu:1")

@@ -1,0 +1,72 @@
+// Loading UCX on demand: dlopen libucp, put back the signal handlers libucs installed, resolve symbols.
+#include "ucx_library.hpp"
+
+#include <dlfcn.h>
+
+#include <csignal>
+#include <string>
+#include <vector>
+
+namespace canopy::comm {
+
+namespace {
+
+// The runtime soname, not libucp.so: that link only exists where the -dev package is installed.
+constexpr const char* kLibucp = "libucp.so.0";
+
+/// SignalDispositions remembers every signal's action so that what a library's load-time constructors
+/// changed can be undone. libucs takes over SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGHUP when it loads;
+/// asking it for its transports must not make it the crash reporter of the whole program.
+class SignalDispositions {
+ public:
+  SignalDispositions() : saved_(NSIG), valid_(NSIG, false) {
+    for (int s = 1; s < NSIG; ++s) valid_[s] = sigaction(s, nullptr, &saved_[s]) == 0;
+  }
+  void restore() const {
+    for (int s = 1; s < NSIG; ++s) {
+      struct sigaction now {};
+      if (!valid_[s] || sigaction(s, nullptr, &now) != 0) continue;
+      // sa_handler and sa_sigaction share storage: one comparison covers both kinds of handler.
+      if (now.sa_handler != saved_[s].sa_handler || now.sa_flags != saved_[s].sa_flags)
+        sigaction(s, &saved_[s], nullptr);
+    }
+  }
+
+ private:
+  std::vector<struct sigaction> saved_;
+  std::vector<bool> valid_;
+};
+
+UcxLibrary load() {
+  UcxLibrary lib;
+  void* handle = nullptr;
+  {
+    SignalDispositions before;
+    handle = dlopen(kLibucp, RTLD_NOW | RTLD_LOCAL);
+    before.restore();
+  }
+  if (!handle) {
+    const char* why = dlerror();
+    lib.error = std::string("UCX is not installed or cannot be loaded: ") + (why ? why : kLibucp);
+    return lib;
+  }
+  // libucp's dependencies (libucs, libuct) are searched through its handle too. The handle is never
+  // closed: unloading UCX after its constructors ran is not something UCX supports.
+  std::string missing;
+#define CANOPY_UCX_RESOLVE(name)                                          \
+  lib.name = reinterpret_cast<decltype(lib.name)>(dlsym(handle, #name)); \
+  if (!lib.name) missing += (missing.empty() ? "" : ", ") + std::string(#name);
+  CANOPY_UCX_FUNCTIONS(CANOPY_UCX_RESOLVE)
+#undef CANOPY_UCX_RESOLVE
+  if (!missing.empty()) lib.error = std::string("UCX cannot be used: ") + kLibucp + " lacks " + missing;
+  return lib;
+}
+
+}  // namespace
+
+const UcxLibrary& ucx_library() {
+  static const UcxLibrary lib = load();
+  return lib;
+}
+
+}  // namespace canopy::comm
