@@ -19,3 +19,5 @@ option(CANOPY_WERROR "Treat warnings as errors" OFF)
 if(CANOPY_SANITIZE AND NOT CANOPY_SANITIZE MATCHES "^(thread|address|undefined)$")
   message(FATAL_ERROR "CANOPY_SANITIZE must be thread, address or undefined, not '${CANOPY_SANITIZE}'")
 endif()
+option(CANOPY_STACK_CLASH_PROTECTION
+       "Build the library and (as an interface option) its consumers with -fstack-clash-protection, so that a task's frame larger than the fiber stack's guard gap still faults there" ON)

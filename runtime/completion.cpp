@@ -157,7 +157,7 @@ void wait_done(Frame* me, Frame* c) {
     Waiter waiter;
     waiter.task = me;
     waiter.target = c;
-    Scheduler::park(waiter, &commit_wait, c);
+    if (!Scheduler::park(waiter, &commit_wait, c)) no_fiber_to_wait(me, c);
     me->worker = Scheduler::current_hot();
     if (waiter.deadlocked) throw DeadlockError(deadlock_report());
   }
@@ -253,6 +253,8 @@ void future_release(Frame* f) { rt::release_ref(f, kHandleRef); }
 void future_retain(Frame* f) { f->refs.fetch_add(kHandleRef, std::memory_order_relaxed); }
 
 void wait_all_children(Frame* parent) {
+  const WorkerHot* w = sched::Scheduler::current_hot();
+  if (!w || w->current != parent) wrong_context(parent, "wait_all");
   if (std::exception_ptr e = rt::join_children(parent)) std::rethrow_exception(e);
 }
 

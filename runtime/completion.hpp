@@ -16,6 +16,10 @@ detail::WorkerHot* run_child_inline_on(detail::WorkerHot* w, detail::Frame* me, 
 bool run_tail_child(detail::WorkerHot* w, detail::Frame* me, const detail::Frame* also = nullptr);
 /// wait_done returns once `c` has completed; `me` is the waiting task (nullptr on a plain thread).
 void wait_done(detail::Frame* me, detail::Frame* c);
+/// no_fiber_to_wait throws Error: `me` cannot park to wait for `c` because the fiber limit is reached.
+[[noreturn]] void no_fiber_to_wait(const detail::Frame* me, const detail::Frame* c);
+/// report_overflow writes which task was running on this worker to `fd` (from the SIGSEGV handler).
+void report_overflow(int fd);
 /// complete publishes `f` as done, resumes whoever waits on it and counts it in its parent's join;
 /// `f` may be freed right after.
 void complete(detail::Frame* f);

@@ -53,13 +53,15 @@ bool set(Config& cfg, const std::string& key, const std::string& value, const st
   else if (key == "stack-size") cfg.stack_size = parse_size(where, value);
   else if (key == "topology") cfg.topology = value;
   else if (key == "pin") cfg.pin_workers = parse_bool(where, value);
+  else if (key == "max-fibers") cfg.max_fibers = static_cast<std::size_t>(parse_int(where, value, 1, 1ll << 32));
   else return false;
   return true;
 }
 
 constexpr const char* kEnv[][2] = {{"CANOPY_WORKERS", "workers"}, {"CANOPY_TRACE", "trace"},
                                    {"CANOPY_LOG", "log"},         {"CANOPY_STACK_SIZE", "stack-size"},
-                                   {"CANOPY_TOPOLOGY", "topology"}, {"CANOPY_PIN", "pin"}};
+                                   {"CANOPY_TOPOLOGY", "topology"}, {"CANOPY_PIN", "pin"},
+                                   {"CANOPY_MAX_FIBERS", "max-fibers"}};
 }  // namespace
 
 Config apply_env(Config cfg) {
@@ -89,7 +91,7 @@ Config apply_flags(Config cfg, int& argc, char** argv) {
     }
     if (!set(cfg, key, value, prefix + key))
       throw Error("canopy: unknown flag " + prefix + key +
-                  " (known: workers, trace, log, stack-size, topology, pin)");
+                  " (known: workers, trace, log, stack-size, topology, pin, max-fibers)");
   }
   argc = out;
   argv[out] = nullptr;

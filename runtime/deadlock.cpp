@@ -32,8 +32,9 @@ void on_deadlock(std::vector<sched::Waiter*>& stuck) {
     if (target) msg << describe(target);
     else msg << unfinished_children(task) << " of its children to finish";
   }
-  // Nothing runs now, so the waiter lists can be rewritten without the usual atomics: keep in each
-  // list only the waiters that are not being resumed here (say, a thread blocked in Runtime::run).
+  // No task runs now, but a thread that is not a worker may still link itself into a waiter list
+  // (get() from a std::thread): take each list whole, keep in it only the waiters that are not being
+  // resumed here, and link those back in front of whatever arrived meanwhile.
   for (sched::Waiter* w : stuck) {
     auto* target = static_cast<detail::Frame*>(w->target);
     if (!target) {  // a task parked in its join: no child can bring the count to the end now
@@ -41,17 +42,27 @@ void on_deadlock(std::vector<sched::Waiter*>& stuck) {
       continue;
     }
     std::uintptr_t s = target->state.load(std::memory_order_acquire);
+    do {
+      if (s == detail::kDone || s == detail::kPending) break;
+    } while (!target->state.compare_exchange_weak(s, detail::kPending, std::memory_order_acq_rel,
+                                                  std::memory_order_acquire));
     if (s == detail::kDone || s == detail::kPending) continue;
     sched::Waiter* kept = nullptr;
+    sched::Waiter* kept_last = nullptr;
     for (auto* x = reinterpret_cast<sched::Waiter*>(s); x;) {
       sched::Waiter* next = x->next;
       if (std::find(stuck.begin(), stuck.end(), x) == stuck.end()) {
         x->next = kept;
         kept = x;
+        if (!kept_last) kept_last = x;
       }
       x = next;
     }
-    target->state.store(kept ? reinterpret_cast<std::uintptr_t>(kept) : detail::kPending, std::memory_order_release);
+    if (!kept) continue;
+    std::uintptr_t now = target->state.load(std::memory_order_acquire);
+    do kept_last->next = reinterpret_cast<sched::Waiter*>(now);
+    while (!target->state.compare_exchange_weak(now, reinterpret_cast<std::uintptr_t>(kept),
+                                                std::memory_order_acq_rel, std::memory_order_acquire));
   }
   std::lock_guard<std::mutex> lk(report_mutex);
   last_report = msg.str();

@@ -65,25 +65,29 @@ bool child_finished(Frame* child) {
 
 std::exception_ptr join_children(Frame* me) {
   std::exception_ptr first;
-  for (int deadlocks = 0; finished_count(me) != me->unjoined;) {
+  while (finished_count(me) != me->unjoined) {
     // Our own children at the bottom of our deque run here; otherwise park until the last one ends.
     if (run_tail_child(Scheduler::current_hot(), me)) continue;
     Waiter waiter;
     waiter.task = me;
-    Scheduler::park(waiter, &commit_join, me);
+    if (!Scheduler::park(waiter, &commit_join, me)) {
+      // At the fiber limit a join cannot fail (its children refer to it): it runs other tasks here
+      // until its children are done or a fiber is free again.
+      Scheduler::help();
+      detail::WorkerHot* w = Scheduler::current_hot();
+      w->current = me;
+      me->worker = w;
+      continue;
+    }
     me->worker = Scheduler::current_hot();
     if (!waiter.deadlocked) {
       // The last child resumed us and nobody touches the record any more: back to counting.
       me->join.load(std::memory_order_relaxed)->finished.store(me->unjoined, std::memory_order_relaxed);
       continue;
     }
-    // The children are being unwound by the same recovery and will finish. If they do not,
-    // nothing ever will: end the program with the report rather than hang.
+    // The children are being unwound by the same recovery and will finish; should one of them wait
+    // in a new cycle, the next round of detection unwinds that one too, and this join waits again.
     if (!first) first = std::make_exception_ptr(DeadlockError(deadlock_report()));
-    if (deadlocks++ > 0) {
-      log(Subsystem::sched).critical("unrecoverable deadlock, aborting:\n{}", deadlock_report());
-      std::abort();
-    }
   }
   me->unjoined = 0;
   if (JoinState* j = me->join.exchange(nullptr, std::memory_order_acquire)) {

@@ -126,6 +126,8 @@ bool admit_child(Frame* parent, Frame* child, const RequestInfo* requests, std::
 
 RegionNode* create_region_for(Frame* task, int dims, const std::int64_t* extent, std::size_t elem_size,
                               std::size_t elem_align, const char* elem_type) {
+  const WorkerHot* w = current_worker_hot();
+  if (!w || w->current != task) wrong_context(task, "create_region");
   RegionNode* n = region_create(dims, extent, elem_size, elem_align, elem_type);
   rt::deps_of(task).held.push_back(rt::Held{n->storage->root_id, rt::box_of(n), Privilege::read_write, nullptr, n->id});
   return n;

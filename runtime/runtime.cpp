@@ -4,6 +4,7 @@
 
 #include "canopy/errors.hpp"
 
+#include "completion.hpp"
 #include "deadlock.hpp"
 #include "log.hpp"
 #include "runtime_impl.hpp"
@@ -17,6 +18,7 @@ Config validate(Config cfg) {
     throw Error("canopy: Config::workers must be in [0, 4096] (0 = one per core), not " + std::to_string(cfg.workers));
   if (cfg.stack_size < 64 * 1024)
     throw Error("canopy: Config::stack_size must be at least 64 KiB, not " + std::to_string(cfg.stack_size));
+  if (cfg.max_fibers < 1) throw Error("canopy: Config::max_fibers must be at least 1, not 0");
   rt::set_log_level(cfg.log_level);
   return cfg;
 }
@@ -40,6 +42,8 @@ Runtime::Runtime(Config cfg, std::nullptr_t) : impl_(std::make_unique<Impl>()) {
   opts.rank = impl_->rank;
   opts.runtime = impl_.get();
   opts.on_deadlock = &rt::on_deadlock;
+  opts.max_fibers = impl_->config.max_fibers;
+  opts.on_overflow = &rt::report_overflow;
   impl_->scheduler = std::make_unique<sched::Scheduler>(std::move(opts));
   impl_->config.workers = impl_->scheduler->workers();
   if (!impl_->config.trace_path.empty()) {

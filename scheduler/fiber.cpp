@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <cxxabi.h>
+
 #include <boost/context/detail/fcontext.hpp>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -43,6 +45,19 @@ void arrive([[maybe_unused]] void* fake_stack, ctx::transfer_t t) {
   auto* h = static_cast<Handoff*>(t.data);
   h->from->context = t.fctx;
   if (h->action) h->action(h->from, h->arg);
+}
+
+// The layout of __cxa_eh_globals in libsupc++ and libc++ alike; the ARM EH ABI adds a member.
+#if defined(__ARM_EABI_UNWINDER__)
+#error "ExceptionState does not model the ARM EH ABI's __cxa_eh_globals"
+#endif
+
+// Out of line: __cxa_get_globals is declared const, and a cached result would be another thread's
+// record once the fiber has moved.
+__attribute__((noinline)) void swap_exception_state(Fiber* from, Fiber* to) {
+  auto* live = reinterpret_cast<ExceptionState*>(abi::__cxa_get_globals());
+  from->eh = *live;
+  *live = to->eh;
 }
 
 void fiber_start(ctx::transfer_t t) {
@@ -88,6 +103,7 @@ void adopt_thread(Fiber* f) {
 void switch_fiber(Fiber* from, Fiber* to, SwitchAction action, void* arg) {
   Handoff h{from, action, arg};
   void* fake_stack = nullptr;
+  swap_exception_state(from, to);
   tls_fiber = to;
   announce_switch(&fake_stack, to);
   ctx::transfer_t t = ctx::jump_fcontext(to->context, &h);

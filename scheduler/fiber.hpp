@@ -6,6 +6,15 @@
 namespace canopy::sched {
 
 struct Fiber;
+
+/// ExceptionState mirrors the C++ runtime's per-thread exception record (__cxa_eh_globals: the stack of
+/// caught exceptions and the uncaught count). A task may park inside a catch block or during unwinding
+/// and resume on another thread, so the record belongs to the fiber and travels with it.
+struct ExceptionState {
+  void* caught = nullptr;
+  unsigned int uncaught = 0;
+};
+
 /// SwitchAction runs on the destination fiber right after a switch, with the fiber that was left.
 using SwitchAction = void (*)(Fiber* left, void* arg);
 
@@ -14,6 +23,8 @@ struct Fiber {
   void* context = nullptr;   // Boost.Context fcontext_t of the suspended fiber
   Stack stack;               // empty for a thread's own stack
   Fiber* next_free = nullptr;
+  Fiber* all_prev = nullptr;    // the scheduler's list of every fiber alive
+  Fiber* all_next = nullptr;
   void* parked_task = nullptr;  // innermost task running on this fiber when it parked
   void (*entry)() = nullptr;    // what a fresh fiber runs on its first switch
   int home_socket = 0;
@@ -21,6 +32,7 @@ struct Fiber {
   const void* asan_bottom = nullptr;
   unsigned long asan_size = 0;
   bool owns_tsan_fiber = false;
+  ExceptionState eh;           // this fiber's exception record while it is not running
 
   Fiber() = default;
   Fiber(const Fiber&) = delete;

@@ -1,15 +1,38 @@
 #include "scheduler.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <thread>
+#include <utility>
 
 #include "asymmetric_fence.hpp"
 #include "worker.hpp"
 
 namespace canopy::sched {
 
+namespace {
+constexpr std::size_t kMapsForTheRest = 8192;
+
+std::size_t read_max_map_count() {
+  std::ifstream in("/proc/sys/vm/max_map_count");
+  std::size_t n = 65530;  // the kernel's default, should the file be unreadable
+  in >> n;
+  return n;
+}
+}  // namespace
+
 Scheduler::Scheduler(SchedulerOptions opts) : opts_(std::move(opts)), topology_(Topology::discover(opts_.topology)) {
   int n = opts_.workers > 0 ? opts_.workers : topology_.cores();
+  fiber_limit_ = std::max<std::size_t>(opts_.max_fibers, static_cast<std::size_t>(n) + 1);
+  if (int per_stack = mappings_per_stack(); per_stack > 0) {
+    // Leave room for everything else the process maps (libraries, heaps, thread stacks).
+    std::size_t maps = read_max_map_count();
+    std::size_t by_maps = maps > kMapsForTheRest ? (maps - kMapsForTheRest) / static_cast<std::size_t>(per_stack) : 1;
+    if (by_maps < fiber_limit_) {
+      fiber_limit_ = std::max<std::size_t>(by_maps, static_cast<std::size_t>(n) + 1);
+      fiber_limit_by_maps_ = true;
+    }
+  }
   slots_ = topology_.place_workers(n);
   lossless_wake_ = enable_asymmetric_fence();
   for (int s = 0; s < topology_.sockets(); ++s) {
@@ -51,6 +74,8 @@ Scheduler::~Scheduler() {
     sleeping_.clear();
   }
   for (auto& w : workers_) w->thread.join();
+  for (Fiber* f = all_fibers_; f;) delete std::exchange(f, f->all_next);
+  Stack::release_all(retired_stacks_);
 }
 
 int Scheduler::workers_on(int socket) const {
@@ -86,9 +111,13 @@ void commit_park(Fiber* left, void* arg) {
 }
 }  // namespace
 
-void Scheduler::park(Waiter& w, bool (*commit)(Waiter&, void*), void* arg) {
+bool Scheduler::park(Waiter& w, bool (*commit)(Waiter&, void*), void* arg) {
   Worker* me = current();
   Scheduler* s = me->sched;
+  // The fiber that takes over first: a waiter registered and then abandoned would stay linked.
+  Fiber* to = s->take_ready(me);
+  if (!to) to = s->take_fiber(me);
+  if (!to) return false;
   Fiber* from = me->fiber;
   from->parked_task = me->hot.current;
   from->home_socket = me->socket;
@@ -96,13 +125,12 @@ void Scheduler::park(Waiter& w, bool (*commit)(Waiter&, void*), void* arg) {
   w.scheduler = s;
   s->register_parked(w);
   me->count(me->parks);
-  Fiber* to = s->take_ready(me);
-  if (!to) to = s->take_fiber(me);
   me->fiber = to;
   me->hot.current = static_cast<detail::Frame*>(to->parked_task);
   ParkRequest req{&w, commit, arg};
   switch_fiber(from, to, &commit_park, &req);
   // Resumed, perhaps on another worker, which has already restored hot.current for us.
+  return true;
 }
 
 void Scheduler::block_thread(Waiter& w, bool (*commit)(Waiter&, void*), void* arg) {

@@ -46,6 +46,10 @@ struct SchedulerOptions {
   void* runtime = nullptr;         // copied into every WorkerHot
   /// on_deadlock runs with every worker asleep; it must detach the waiters from what they wait on.
   std::function<void(std::vector<Waiter*>&)> on_deadlock;
+  /// max_fibers caps the fibers (stacks) that exist at once: one per parked task, plus one per worker.
+  std::size_t max_fibers = 1u << 18;
+  /// on_overflow names the overflowing task in the stack overflow report (signal context).
+  OverflowReporter on_overflow = nullptr;
 };
 
 /// WorkerStats counts what one worker did; read them when the workers are quiet.
@@ -76,8 +80,12 @@ class Scheduler {
   /// submit queues a task on a socket's shared queue (from any thread); socket -1 = socket 0.
   void submit(detail::Task* t, int socket);
   /// park suspends the calling task's fiber; on the next fiber commit(waiter, arg) registers the waiter
-  /// with what it waits on, and a false return resumes it at once. Returns once resumed.
-  static void park(Waiter& w, bool (*commit)(Waiter&, void*), void* arg);
+  /// with what it waits on, and a false return resumes it at once. Returns true once resumed, or false
+  /// at once, with nothing registered, when no fiber can take over this worker (see fiber_limit).
+  [[nodiscard]] static bool park(Waiter& w, bool (*commit)(Waiter&, void*), void* arg);
+  /// help runs one task this worker may take (its own deque, its socket's queue, a steal) on the calling
+  /// stack, for a wait that found no fiber to park on; false, after a short pause, when there was none.
+  static bool help();
   /// block_thread is park for a non-worker thread: registers with commit and sleeps until resumed.
   static void block_thread(Waiter& w, bool (*commit)(Waiter&, void*), void* arg);
   /// resume makes a parked waiter runnable again (any thread); each waiter is resumed once.
@@ -86,6 +94,13 @@ class Scheduler {
   /// current is the worker of the calling thread, nullptr on other threads.
   static Worker* current();
   static detail::WorkerHot* current_hot();
+
+  /// fiber_limit is how many fibers may exist at once: max_fibers, or less where each stack costs
+  /// kernel mappings and vm.max_map_count would run out first (fiber_limit_by_maps then says so).
+  std::size_t fiber_limit() const { return fiber_limit_; }
+  bool fiber_limit_by_maps() const { return fiber_limit_by_maps_; }
+  /// fibers is how many fibers exist now (running, parked or cached).
+  std::size_t fibers() const { return live_fibers_.load(std::memory_order_relaxed); }
 
   WorkerStats stats(int worker) const;
   /// set_trace_buffer gives a worker its trace buffer; call before submitting the first task.
@@ -102,7 +117,11 @@ class Scheduler {
   detail::Task* find_work(Worker* w, bool cross_socket);
   Fiber* take_ready(Worker* w);
   void run_ready(Worker* w, Fiber* ready);
-  Fiber* take_fiber(Worker* w);
+  /// take_fiber is a cached fiber or a new one; nullptr at the fiber limit (when `within_limit`) or
+  /// when the kernel refuses.
+  Fiber* take_fiber(Worker* w, bool within_limit = true);
+  /// drop_fiber returns a fiber that is not running to w's cache, or its stack to the OS past the cache.
+  void drop_fiber(Worker* w, Fiber* f);
   void idle(Worker* w);
   void push_ready(Fiber* f, bool wake);
   void wake_one(int prefer_socket);
@@ -135,8 +154,12 @@ class Scheduler {
   Waiter* parked_head_ = nullptr;
   std::atomic<int> parked_{0};
 
-  std::mutex fibers_mutex_;          // every fiber made, freed with the scheduler
-  std::vector<std::unique_ptr<Fiber>> all_fibers_;
+  std::mutex fibers_mutex_;          // guards the list of every fiber alive, freed with the scheduler
+  Fiber* all_fibers_ = nullptr;
+  std::vector<Stack> retired_stacks_;  // stacks past the caches, returned to the OS in batches
+  std::atomic<std::size_t> live_fibers_{0};
+  std::size_t fiber_limit_ = 0;
+  bool fiber_limit_by_maps_ = false;
 };
 
 }  // namespace canopy::sched

@@ -4,12 +4,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <new>
-#include <algorithm>
 #include <utility>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -17,6 +19,10 @@
 #endif
 
 #include "fiber.hpp"
+
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102  // Linux 6.13; older headers lack it
+#endif
 
 namespace canopy::sched {
 
@@ -26,17 +32,40 @@ std::size_t page_size() {
   return page;
 }
 std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to * to; }
+
+// -1 unknown, 1 the kernel has in-mapping guards, 0 it has not (then mprotect splits the mapping).
+std::atomic<int> guard_install_works{-1};
+
+bool install_guard(void* base, std::size_t len) {
+  if (guard_install_works.load(std::memory_order_relaxed) != 0) {
+    if (madvise(base, len, MADV_GUARD_INSTALL) == 0) {
+      guard_install_works.store(1, std::memory_order_relaxed);
+      return true;
+    }
+    if (errno != EINVAL) return false;
+    guard_install_works.store(0, std::memory_order_relaxed);
+  }
+  return mprotect(base, len, PROT_NONE) == 0;
+}
 }  // namespace
 
+int mappings_per_stack() {
+  if (guard_install_works.load(std::memory_order_relaxed) < 0) {
+    Stack probe(page_size());  // settles which guard the kernel offers
+  }
+  return guard_install_works.load(std::memory_order_relaxed) == 1 ? 0 : 2;
+}
+
 Stack::Stack(std::size_t size) {
-  guard_ = page_size();
-  total_ = round_up(size, guard_) + guard_;
+  guard_ = round_up(kGuardGap, page_size());
+  total_ = round_up(size, page_size()) + guard_;
+  // MAP_STACK also keeps transparent huge pages away: a parked task should cost pages, not 2 MiB.
   base_ = mmap(nullptr, total_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
   if (base_ == MAP_FAILED) {
     base_ = nullptr;
     throw std::bad_alloc();
   }
-  if (mprotect(base_, guard_, PROT_NONE) != 0) {
+  if (!install_guard(base_, guard_)) {
     munmap(base_, total_);
     base_ = nullptr;
     throw std::bad_alloc();
@@ -53,37 +82,68 @@ Stack& Stack::operator=(Stack&& o) noexcept {
   return *this;
 }
 
-Stack::~Stack() {
-  if (!base_) return;
+namespace {
+void unpoison_top([[maybe_unused]] void* base, [[maybe_unused]] std::size_t total, [[maybe_unused]] std::size_t guard) {
 #if defined(__SANITIZE_ADDRESS__)
   // A fiber abandoned at shutdown leaves its frames' red zones poisoned, and ASan keeps that mark
   // across munmap: the next mapping at this address would inherit it. Only the top is ever used
   // by the worker loop's frames, so unpoison that much.
-  std::size_t span = std::min<std::size_t>(total_ - guard_, 256 * 1024);
-  ASAN_UNPOISON_MEMORY_REGION(static_cast<char*>(base_) + total_ - span, span);
+  std::size_t span = std::min<std::size_t>(total - guard, 256 * 1024);
+  ASAN_UNPOISON_MEMORY_REGION(static_cast<char*>(base) + total - span, span);
 #endif
+}
+}  // namespace
+
+Stack::~Stack() {
+  if (!base_) return;
+  unpoison_top(base_, total_, guard_);
   munmap(base_, total_);
+}
+
+void Stack::release_all(std::vector<Stack>& stacks) {
+  std::sort(stacks.begin(), stacks.end(), [](const Stack& a, const Stack& b) { return a.base_ < b.base_; });
+  char* run = nullptr;
+  std::size_t run_length = 0;
+  for (Stack& st : stacks) {
+    if (!st.base_) continue;
+    unpoison_top(st.base_, st.total_, st.guard_);
+    auto* b = static_cast<char*>(st.base_);
+    if (run && run + run_length == b) {
+      run_length += st.total_;
+    } else {
+      if (run) munmap(run, run_length);
+      run = b;
+      run_length = st.total_;
+    }
+    st.base_ = nullptr;
+  }
+  if (run) munmap(run, run_length);
+  stacks.clear();
 }
 
 bool Stack::in_guard(const void* addr) const {
   auto* a = static_cast<const char*>(addr);
   auto* b = static_cast<const char*>(base_);
-  // A frame that overshoots by more than a page lands below the guard: count a few pages below too.
-  return base_ && a < b + guard_ && a + 16 * guard_ >= b;
+  return base_ && a >= b && a < b + guard_;
 }
 
 namespace {
 struct sigaction previous_segv;
+OverflowReporter reporter = nullptr;
 
 void on_segv(int sig, siginfo_t* info, void* uctx) {
   const Fiber* f = current_fiber();
   if (f && f->stack.in_guard(info->si_addr)) {
     char msg[256];
     int n = std::snprintf(msg, sizeof msg,
-                          "canopy: fiber stack overflow (stack of %zu bytes); raise it with --canopy:stack-size "
-                          "or CANOPY_STACK_SIZE\n",
+                          "canopy: stack overflow: a task ran past the end of its fiber stack (%zu bytes); raise "
+                          "it with Config::stack_size, CANOPY_STACK_SIZE or --canopy:stack-size\n",
                           f->stack.size());
     if (n > 0) (void)!write(2, msg, static_cast<size_t>(n));
+    // Naming the task demangles, which may allocate: should the overflow have hit inside malloc, the
+    // alarm ends the process instead of a hang.
+    alarm(5);
+    if (reporter) reporter(2);
     signal(SIGABRT, SIG_DFL);
     abort();
   }
@@ -98,9 +158,10 @@ void on_segv(int sig, siginfo_t* info, void* uctx) {
 }
 }  // namespace
 
-void install_overflow_handler() {
+void install_overflow_handler(OverflowReporter report) {
   static std::once_flag once;
-  std::call_once(once, [] {
+  std::call_once(once, [report] {
+    reporter = report;
     struct sigaction sa;
     std::memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = &on_segv;

@@ -2,6 +2,13 @@
 // (own socket first, other sockets less often), then spin briefly and sleep.
 #include <immintrin.h>
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <thread>
+
 #include "worker.hpp"
 
 // Initial-exec: the inline get() path reads it through the GOT without a __tls_get_addr call.
@@ -27,11 +34,12 @@ constexpr int kDrowsySleeps = 100;      // after about a second idle, sleep long
 constexpr int kDrowsySleepUs = 200000;
 constexpr int kLosslessSleepUs = 200000;  // with lossless wake-ups a timeout is only a safety net
 
+constexpr int kFiberCache = 16;         // idle fibers a worker keeps; the rest go back to the OS
+constexpr std::size_t kRetiredBatch = 256;  // stacks unmapped together
+
 void recycle_fiber(Fiber* left, void*) {
   Worker* w = tls_worker;
-  left->next_free = w->free_fibers;
-  w->free_fibers = left;
-  ++w->free_fiber_count;
+  w->sched->drop_fiber(w, left);
 }
 }  // namespace
 
@@ -46,10 +54,15 @@ void Scheduler::worker_main(Worker* w) {
   tls_worker = w;
   canopy_tls_worker = &w->hot;
   if (opts_.pin) topology_.bind_current_thread(w->slot);
-  install_overflow_handler();
+  install_overflow_handler(opts_.on_overflow);
   adopt_thread(&w->thread_fiber);
   set_current_fiber(&w->thread_fiber);
-  Fiber* first = take_fiber(w);
+  // Beyond the limit if need be: a worker whose thread started late still gets its loop.
+  Fiber* first = take_fiber(w, false);
+  if (!first) {
+    std::fputs("canopy: no fiber stack for a worker's loop: the kernel refused the mapping\n", stderr);
+    std::abort();
+  }
   w->fiber = first;
   switch_fiber(&w->thread_fiber, first, nullptr, nullptr);
   // Back on the thread's own stack: the scheduler is stopping.
@@ -58,20 +71,53 @@ void Scheduler::worker_main(Worker* w) {
   canopy_tls_worker = nullptr;
 }
 
-Fiber* Scheduler::take_fiber(Worker* w) {
+Fiber* Scheduler::take_fiber(Worker* w, bool within_limit) {
   if (Fiber* f = w->free_fibers) {
     w->free_fibers = f->next_free;
     --w->free_fiber_count;
     f->parked_task = nullptr;
     return f;
   }
-  auto owned = std::make_unique<Fiber>();
-  owned->stack = Stack(opts_.stack_size);
+  if (live_fibers_.fetch_add(1, std::memory_order_relaxed) >= fiber_limit_ && within_limit) {
+    live_fibers_.fetch_sub(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  std::unique_ptr<Fiber> owned;
+  try {
+    owned = std::make_unique<Fiber>();
+    owned->stack = Stack(opts_.stack_size);
+  } catch (const std::bad_alloc&) {
+    live_fibers_.fetch_sub(1, std::memory_order_relaxed);
+    return nullptr;
+  }
   make_fiber(owned.get(), &Scheduler::loop_entry);
-  Fiber* f = owned.get();
+  Fiber* f = owned.release();
   std::lock_guard<std::mutex> lk(fibers_mutex_);
-  all_fibers_.push_back(std::move(owned));
+  f->all_next = all_fibers_;
+  if (all_fibers_) all_fibers_->all_prev = f;
+  all_fibers_ = f;
   return f;
+}
+
+void Scheduler::drop_fiber(Worker* w, Fiber* f) {
+  if (w->free_fiber_count < kFiberCache) {
+    f->next_free = w->free_fibers;
+    w->free_fibers = f;
+    ++w->free_fiber_count;
+    return;
+  }
+  std::vector<Stack> batch;
+  {
+    std::lock_guard<std::mutex> lk(fibers_mutex_);
+    if (f->all_prev) f->all_prev->all_next = f->all_next;
+    else all_fibers_ = f->all_next;
+    if (f->all_next) f->all_next->all_prev = f->all_prev;
+    retired_stacks_.push_back(std::move(f->stack));
+    if (retired_stacks_.size() >= kRetiredBatch) batch.swap(retired_stacks_);
+  }
+  delete f;
+  live_fibers_.fetch_sub(1, std::memory_order_relaxed);
+  Stack::release_all(batch);
 }
 
 Fiber* Scheduler::take_ready(Worker* w) {
@@ -165,6 +211,20 @@ void Scheduler::idle(Worker* w) {
     if (work_visible()) return;
     if (!lossless_wake_) timeout = sleeps < kDrowsySleeps ? std::min(timeout * 2, kLongestSleepUs) : kDrowsySleepUs;
   }
+}
+
+bool Scheduler::help() {
+  Worker* w = current();
+  Scheduler* s = w->sched;
+  detail::Task* t = w->hot.deque.pop();
+  if (!t) t = s->find_work(w, true);
+  if (!t) {
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+    return false;
+  }
+  w->count(w->executed);
+  t->execute();
+  return true;
 }
 
 void Scheduler::run_ready(Worker* w, Fiber* ready) {

@@ -87,6 +87,20 @@ int root_gets_parent_of_stuck(canopy::Context& ctx, Slot* s) {
   return 0;
 }
 
+/// Deadlocks twice: caught the first DeadlockError, it waits on itself again, while its parent sits in
+/// its implicit wait_all both times.
+int stubborn_self_wait(canopy::Context&, Slot* s) {
+  try {
+    return s->read().get();
+  } catch (const canopy::DeadlockError&) {
+    return s->read().get() + 1;  // a second cycle
+  }
+}
+void root_deadlocks_twice(canopy::Context& ctx, Slot* s) {
+  canopy::Future<int> a = ctx.spawn(canopy::on_socket(0), stubborn_self_wait, s);
+  s->fill(a);
+}
+
 }  // namespace deadlock_case
 
 using namespace deadlock_case;
@@ -177,5 +191,45 @@ TEST_CASE("no false deadlock while a producer runs long and its consumers are pa
   for (int ms : {1, 60, 250}) {
     INFO("workers " << w << ", producer sleeps " << ms << " ms");
     CHECK(rt.run(long_waits, ms) == 7 * ms);
+  }
+}
+
+TEST_CASE("a second deadlock while a task waits in its join throws DeadlockError again", "[core][deadlock]") {
+  const int w = CANOPY_WORKER_COUNTS();
+  INFO("workers " << w);
+  canopy::Runtime rt(runtime_config(w));
+  expect_deadlock(rt, root_deadlocks_twice, {"stubborn_self_wait", "root_deadlocks_twice"});
+  CHECK(rt.run(fib_task, 15) == 610);
+}
+
+// A std::thread that gets a future while the detector rewrites that future's list of waiters: the
+// detector must keep the thread's registration, which arrives by compare-and-swap at any moment.
+TEST_CASE("a thread waiting on a deadlocked task is kept and told, whenever it arrives", "[core][deadlock]") {
+  const int w = CANOPY_WORKER_COUNTS();
+  INFO("workers " << w);
+  canopy::Runtime rt(runtime_config(w));
+  for (int rep = 0; rep < 20; ++rep) {
+    Slot slot;
+    std::atomic<bool> thread_told{false};
+    std::thread outsider;
+    try {
+      rt.run([&](canopy::Context& ctx) {
+        canopy::Future<int> a = ctx.spawn(canopy::on_socket(0), self_wait, &slot);
+        outsider = std::thread([&thread_told, a]() mutable {
+          std::this_thread::sleep_for(std::chrono::microseconds(50 * (std::rand() % 40)));
+          try {
+            a.get();
+          } catch (const canopy::DeadlockError&) {
+            thread_told.store(true);
+          }
+        });
+        slot.fill(a);
+        return a.get();
+      });
+      FAIL("no deadlock was detected");
+    } catch (const canopy::DeadlockError&) {
+    }
+    outsider.join();
+    CHECK(thread_told.load());
   }
 }

@@ -15,6 +15,9 @@ struct Config {
   std::size_t stack_size = 8u << 20;  ///< bytes per fiber stack, guard page excluded (CANOPY_STACK_SIZE, --canopy:stack-size)
   std::string topology;          ///< hwloc synthetic description or XML file; empty = this machine (CANOPY_TOPOLOGY, --canopy:topology)
   bool pin_workers = true;       ///< bind each worker to its core (CANOPY_PIN, --canopy:pin)
+  /// fibers (one per task parked at once, plus one per worker) that may exist; past it a wait throws
+  /// canopy::Error (CANOPY_MAX_FIBERS, --canopy:max-fibers)
+  std::size_t max_fibers = 1u << 18;
 };
 
 /// apply_env overrides `cfg` with the CANOPY_* environment variables; throws canopy::Error on bad values.

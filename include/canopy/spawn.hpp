@@ -40,15 +40,24 @@ const void* function_address_of(const F& fn) {
     return nullptr;
 }
 
+/// running_worker is the worker that runs `me` on this thread; anything else (a lambda that captured
+/// its parent's Context, a std::thread the task started) is refused with an Error naming both tasks.
+__attribute__((always_inline)) inline WorkerHot* running_worker(Frame* me, const char* what) {
+  WorkerHot* w = this_worker();
+  if (!w || w->current != me) [[unlikely]] wrong_context(me, what);
+  return w;
+}
+
 /// launch builds a child and queues it where `place` says: on this worker's deque, on a socket's
 /// queue, or (with privileges) after the earlier siblings it conflicts with.
 template <class R, class F, class... A>
 __attribute__((always_inline)) inline Frame* launch(Frame* me, Placement place, F&& fn, A&&... args) {
   constexpr std::size_t kRequests = (std::size_t{is_request_v<A>} + ... + 0);
+  // Read once: the child's stores may alias it as far as the compiler knows.
+  WorkerHot* w = running_worker(me, "spawn");
   const bool placed = place.kind != Placement::Kind::anywhere && place.kind != Placement::Kind::here;
   if (placed) check_placement(me, place);
   if constexpr (kRequests == 0) {
-    WorkerHot* w = me->worker;  // read once: the child's stores may alias it as far as the compiler knows
     Frame* child = make_child<R>(me, w, std::forward<F>(fn), std::forward<A>(args)...);
     if (placed) spawn_placed(me, child, place);
     else w->push_task(child);
@@ -58,10 +67,10 @@ __attribute__((always_inline)) inline Frame* launch(Frame* me, Placement place, 
     std::size_t k = 0;
     (collect_request(requests, k, args), ...);
     check_requests(me, requests, kRequests, typeid(std::decay_t<F>).name(), function_address_of(fn));
-    Frame* child = make_child<R>(me, me->worker, std::forward<F>(fn), std::forward<A>(args)...);
+    Frame* child = make_child<R>(me, w, std::forward<F>(fn), std::forward<A>(args)...);
     if (admit_child(me, child, requests, kRequests, placed && place.kind == Placement::Kind::socket ? place.index : -1)) {
       if (placed) spawn_placed(me, child, place);
-      else me->worker->push_task(child);
+      else w->push_task(child);
     }
     return child;
   }

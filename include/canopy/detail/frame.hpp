@@ -204,6 +204,9 @@ CANOPY_EXPORT void future_get(Frame* f, void* out);      // wait, rethrow, move/
 CANOPY_EXPORT void future_wait(Frame* f);                // wait for completion
 CANOPY_EXPORT void future_release(Frame* f);             // drop a handle
 CANOPY_EXPORT void future_retain(Frame* f);              // add a handle
+/// wrong_context throws Error: `what` (spawn, wait_all, create_region) went through the Context of task
+/// `f`, which is not the task running on this thread.
+[[noreturn]] CANOPY_EXPORT void wrong_context(const Frame* f, const char* what);
 CANOPY_EXPORT void check_placement(const Frame* parent, Placement p);  // throws if `p` cannot be served
 CANOPY_EXPORT void spawn_placed(Frame* parent, Frame* child, Placement p);  // queue a placed child
 CANOPY_EXPORT void wait_all_children(Frame* parent);
