@@ -140,6 +140,43 @@ void Scheduler::block_thread(Waiter& w, bool (*commit)(Waiter&, void*), void* ar
   w.thread_cv.wait(lk, [&] { return w.thread_woken; });
 }
 
+namespace {
+struct BlockingSection {
+  void (*call)(void*);
+  void* arg;
+  Waiter* waiter;
+  Scheduler* scheduler;
+};
+
+void finish_blocking(void* section_waiter) {
+  Waiter& w = *static_cast<Waiter*>(section_waiter);
+  Scheduler* s = w.scheduler;  // read first: once resumed, the waiter may vanish
+  Scheduler::resume(w);
+  s->external_end();           // after the resume: until then the parked task is not a deadlock
+}
+
+// Runs on the fiber we switched to: the parked task's stack is quiet, the section may start.
+bool commit_blocking(Waiter& w, void* arg) {
+  auto* section = static_cast<BlockingSection*>(arg);
+  section->scheduler->start_blocking(BlockingJob{section->call, section->arg, &finish_blocking, &w});
+  return true;
+}
+}  // namespace
+
+void Scheduler::run_blocking(void (*call)(void*), void* arg, void* task) {
+  Worker* me = current();
+  if (!me) return call(arg);
+  Scheduler* s = me->sched;
+  Waiter w;
+  w.task = task;
+  BlockingSection section{call, arg, &w, s};
+  s->external_begin();
+  if (!park(w, &commit_blocking, &section)) {
+    s->external_end();
+    call(arg);  // no fiber to park on: block this worker rather than fail
+  }
+}
+
 void Scheduler::resume(Waiter& w) {
   if (!w.fiber) {
     std::lock_guard<std::mutex> lk(w.thread_mutex);
@@ -203,10 +240,12 @@ void Scheduler::wake_one(int prefer_socket) {
   w->wake_cv.notify_one();
 }
 
-bool Scheduler::work_visible() const {
-  for (auto& d : domains_)
-    if (d->submitted_count.load(std::memory_order_acquire) > 0 || d->ready_count.load(std::memory_order_acquire) > 0)
-      return true;
+bool Scheduler::work_visible(const Worker* w) const {
+  // Another socket's submitted tasks and resumed fibers are its workers' alone: counting them would
+  // keep this worker spinning while, say, that socket's only worker blocks in a system call.
+  const Domain& d = *domains_[static_cast<size_t>(w->socket)];
+  if (d.submitted_count.load(std::memory_order_acquire) > 0 || d.ready_count.load(std::memory_order_acquire) > 0)
+    return true;
   for (auto& w : workers_)
     if (w->hot.deque.size_hint() > 0) return true;
   return false;
@@ -227,7 +266,7 @@ bool Scheduler::sleep(Worker* w, int timeout_us) {
       publish_sleepers();
     }
   };
-  if (work_visible()) {
+  if (work_visible(w)) {
     leave();
     return true;
   }

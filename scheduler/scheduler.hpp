@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "blocking_pool.hpp"
 #include "canopy/detail/worker_hot.hpp"
 #include "fiber.hpp"
 #include "topology.hpp"
@@ -86,6 +87,9 @@ class Scheduler {
   /// help runs one task this worker may take (its own deque, its socket's queue, a steal) on the calling
   /// stack, for a wait that found no fiber to park on; false, after a short pause, when there was none.
   static bool help();
+  /// run_blocking runs call(arg) on a spare thread while the calling task (`task`, for messages) parks;
+  /// inline on a thread that is not a worker, or when no fiber is free to park on.
+  static void run_blocking(void (*call)(void*), void* arg, void* task);
   /// block_thread is park for a non-worker thread: registers with commit and sleeps until resumed.
   static void block_thread(Waiter& w, bool (*commit)(Waiter&, void*), void* arg);
   /// resume makes a parked waiter runnable again (any thread); each waiter is resumed once.
@@ -124,11 +128,13 @@ class Scheduler {
   void drop_fiber(Worker* w, Fiber* f);
   void idle(Worker* w);
   void push_ready(Fiber* f, bool wake);
+  void start_blocking(BlockingJob job) { blocking_.run(job); }
   void wake_one(int prefer_socket);
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
 
  private:
-  bool work_visible() const;
+  /// work_visible says whether w may find something to run: its socket's queues or any deque.
+  bool work_visible(const Worker* w) const;
   /// publish_sleepers copies "someone sleeps" into every worker's hint (under sleep_mutex_), so
   /// that a spawn tests one byte of its own worker instead of a line every worker shares.
   void publish_sleepers();
@@ -153,6 +159,8 @@ class Scheduler {
   std::mutex parked_mutex_;          // guards the registry of parked waiters
   Waiter* parked_head_ = nullptr;
   std::atomic<int> parked_{0};
+
+  BlockingPool blocking_;            // spare threads for canopy::blocking sections
 
   std::mutex fibers_mutex_;          // guards the list of every fiber alive, freed with the scheduler
   Fiber* all_fibers_ = nullptr;

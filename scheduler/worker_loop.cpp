@@ -208,7 +208,7 @@ void Scheduler::idle(Worker* w) {
   int timeout = lossless_wake_ ? kLosslessSleepUs : kFirstSleepUs;
   for (int sleeps = 1; !stopping(); ++sleeps) {
     if (sleep(w, timeout)) return;
-    if (work_visible()) return;
+    if (work_visible(w)) return;
     if (!lossless_wake_) timeout = sleeps < kDrowsySleeps ? std::min(timeout * 2, kLongestSleepUs) : kDrowsySleepUs;
   }
 }

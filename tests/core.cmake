@@ -26,3 +26,4 @@ catch_discover_tests(core_stack_gap_test TEST_PREFIX "no probes: " PROPERTIES LA
 if(CANOPY_HAVE_STACK_CLASH_PROTECTION)
   target_compile_definitions(core_stack_overflow_test PRIVATE CANOPY_TEST_STACK_PROBES=1)
 endif()
+canopy_add_test(core_blocking_test LABELS core TIMEOUT 120 SOURCES blocking_test.cpp)

@@ -4,6 +4,7 @@
 //   canopy::Runtime rt(argc, argv);
 //   long r = rt.run([](canopy::Context& ctx) { auto f = ctx.spawn(work, 42); return f.get(); });
 #include "canopy/accessor.hpp"
+#include "canopy/blocking.hpp"
 #include "canopy/config.hpp"
 #include "canopy/context.hpp"
 #include "canopy/errors.hpp"
