@@ -42,8 +42,15 @@ void no_fiber_to_wait(const detail::Frame* me, const detail::Frame* c) {
   auto* s = static_cast<const sched::Scheduler*>(sched::Scheduler::current_hot()->scheduler);
   std::ostringstream msg;
   msg << "canopy: " << (me ? detail::describe(me) : std::string("a task")) << " cannot wait for "
-      << detail::describe(c) << ": " << s->fibers() << " fibers exist, the limit of "
-      << s->fiber_limit() << " tasks parked at once";
+      << detail::describe(c) << ": ";
+  if (s->fibers() < s->fiber_limit()) {
+    // Below the limit: the kernel refused the mapping of a new stack.
+    msg << "the kernel refused a new fiber stack with " << s->fibers()
+        << " fibers in use (out of memory or address space, or vm.max_map_count reached; a smaller "
+           "Config::stack_size, CANOPY_STACK_SIZE or --canopy:stack-size needs less)";
+    throw Error(msg.str());
+  }
+  msg << s->fibers() << " fibers exist, the limit of " << s->fiber_limit() << " tasks parked at once";
   if (s->fiber_limit_by_maps())
     msg << " set by the kernel's vm.max_map_count (each stack costs mappings on this kernel; raise it with "
            "sysctl vm.max_map_count)";

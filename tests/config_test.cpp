@@ -49,7 +49,8 @@ std::string error_of(F make) {
 /// Clear CANOPY_* variables that a developer's shell might set, so the tests see only their own.
 struct CleanEnv {
   EnvGuard w{"CANOPY_WORKERS", nullptr}, t{"CANOPY_TRACE", nullptr}, l{"CANOPY_LOG", nullptr},
-      s{"CANOPY_STACK_SIZE", nullptr}, topo{"CANOPY_TOPOLOGY", nullptr}, p{"CANOPY_PIN", nullptr};
+      s{"CANOPY_STACK_SIZE", nullptr}, topo{"CANOPY_TOPOLOGY", nullptr}, p{"CANOPY_PIN", nullptr},
+      f{"CANOPY_MAX_FIBERS", nullptr};
 };
 
 }  // namespace
@@ -100,6 +101,8 @@ TEST_CASE("bad flag values throw canopy::Error naming the flag and the value", "
       {{"p", "--canopy:pin", "maybe"}, {"--canopy:pin", "maybe"}},
       {{"p", "--canopy:log", "chatty"}, {"chatty"}},
       {{"p", "--canopy:wrokers", "2"}, {"--canopy:wrokers"}},
+      {{"p", "--canopy:max-fibers", "0"}, {"--canopy:max-fibers", "0"}},
+      {{"p", "--canopy:max-fibers=lots"}, {"--canopy:max-fibers", "lots"}},
   };
   for (const Case& c : cases) {
     Args a(c.args);
@@ -153,7 +156,8 @@ TEST_CASE("bad CANOPY_ environment values throw canopy::Error naming the variabl
   CleanEnv clean;
   const std::vector<std::pair<const char*, const char*>> bad = {
       {"CANOPY_WORKERS", "many"}, {"CANOPY_WORKERS", "-1"},   {"CANOPY_WORKERS", "99999999"},
-      {"CANOPY_STACK_SIZE", "10"}, {"CANOPY_PIN", "perhaps"}, {"CANOPY_LOG", "loud"}};
+      {"CANOPY_STACK_SIZE", "10"}, {"CANOPY_PIN", "perhaps"}, {"CANOPY_LOG", "loud"},
+      {"CANOPY_MAX_FIBERS", "-5"}, {"CANOPY_MAX_FIBERS", "1e6"}};
   for (auto [var, value] : bad) {
     EnvGuard g(var, value);
     std::string what = error_of([] { canopy::Runtime rt; });
@@ -190,4 +194,7 @@ TEST_CASE("bad Config fields are refused with canopy::Error", "[core][config]") 
   tiny.workers = 1;
   tiny.stack_size = 1024;  // far too small to run a task: the flag refuses anything under 64K
   CHECK_THROWS_AS(canopy::Runtime(tiny), canopy::Error);
+  canopy::Config no_fibers;
+  no_fibers.max_fibers = 0;
+  CHECK_THROWS_WITH(canopy::Runtime(no_fibers), Contains("max_fibers"));
 }
