@@ -81,7 +81,7 @@ void catch_and_park(canopy::Context& ctx) {
 
 }  // namespace
 
-TEST_CASE("throw; after a get() that parked inside the catch block rethrows the task's own exception",
+TEST_CASE("a rethrow after a get() that parked inside the catch block rethrows the task's own exception",
           "[core][exception][fiber]") {
   const int workers = CANOPY_WORKER_COUNTS();
   canopy::Runtime rt(runtime_config(workers));
