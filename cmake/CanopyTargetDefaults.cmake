@@ -6,6 +6,10 @@ function(canopy_target_defaults target)
   if(CANOPY_SANITIZE)
     target_compile_options(${target} PRIVATE
       $<$<COMPILE_LANGUAGE:CXX>:-fsanitize=${CANOPY_SANITIZE} -fno-omit-frame-pointer>)
+    # By default UBSan reports and carries on, and the test would pass: make each finding fatal.
+    if(CANOPY_SANITIZE MATCHES "undefined")
+      target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fno-sanitize-recover=undefined>)
+    endif()
     target_link_options(${target} PRIVATE -fsanitize=${CANOPY_SANITIZE})
   endif()
 endfunction()

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "canopy/errors.hpp"
 #include "deadlock.hpp"
@@ -230,6 +231,12 @@ void future_get(Frame* c, void* out) {
 void finish_children(Frame* c) {
   std::exception_ptr child_error = rt::join_children(c);
   if (!c->error) c->error = child_error;  // the task's own exception wins over its children's
+}
+
+void finish_inline_deps(Frame* c) {
+  // The inline get reads no clock when the body starts: the witness record covers the end only.
+  rt::finish_deps(c, rt::trace_clock_ns());
+  delete std::exchange(c->deps, nullptr);
 }
 
 void rethrow_inline_child_error(WorkerHot* w, Frame* c) {

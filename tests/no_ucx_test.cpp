@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,15 +34,19 @@ long tree(canopy::Context& ctx, int depth) {
 }
 
 int crash(canopy::Context&) {
-  // A volatile pointer the optimiser cannot prove null, so the load really happens and faults.
-  volatile int* volatile p = nullptr;
-  return *p;
+  // A page without access, not a null pointer: UBSan stops a null load before it faults, and then no
+  // SIGSEGV would reach the handlers under test. A volatile load, so the optimiser keeps it.
+  void* page = ::mmap(nullptr, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return *static_cast<volatile int*>(page);
 }
 
 // The crash handlers the program started with: set at load time, before Catch2 installs its own for
 // each test case. Whatever libcanopy's dependencies installed when they were loaded is here.
-struct sigaction startup_segv;
-const bool startup_saved = sigaction(SIGSEGV, nullptr, &startup_segv) == 0;
+// SIGABRT too: a sanitizer reports the fault and aborts, and Catch2's handler would then print this
+// test's name, which says "UCX".
+struct sigaction startup_segv, startup_abrt;
+const bool startup_saved =
+    sigaction(SIGSEGV, nullptr, &startup_segv) == 0 && sigaction(SIGABRT, nullptr, &startup_abrt) == 0;
 
 std::string read_all(int fd) {
   std::string out;
@@ -77,6 +82,7 @@ TEST_CASE("a segfault in a task is not reported by UCX", "[no_ucx]") {
     ::setrlimit(RLIMIT_CORE, &no_core);
     // Catch2's handler would report the fault in UCX's place: give the child what a program has.
     ::sigaction(SIGSEGV, &startup_segv, nullptr);
+    ::sigaction(SIGABRT, &startup_abrt, nullptr);
     canopy::Config cfg;
     cfg.workers = 2;
     canopy::Runtime rt(cfg);

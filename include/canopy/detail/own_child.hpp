@@ -15,6 +15,9 @@ namespace canopy::detail {
 /// finish_children is a task's implicit wait_all when its body returns with children unjoined; their
 /// first unobserved error becomes the task's unless it failed itself.
 CANOPY_EXPORT void finish_children(Frame* c);
+/// finish_inline_deps ends and frees the dependences of a child run by the inline get: admitted
+/// without privileges, it can still have created regions (and ordered its children on them).
+CANOPY_EXPORT void finish_inline_deps(Frame* c);
 /// rethrow_inline_child_error marks c's exception observed, frees c and rethrows the exception.
 [[noreturn]] CANOPY_EXPORT void rethrow_inline_child_error(WorkerHot* w, Frame* c);
 
@@ -80,6 +83,7 @@ __attribute__((always_inline)) inline R run_own_child(WorkerHot* w, Frame* c) {
   } value;
   if (!invoke_own_child<R>(c, &value.r)) [[unlikely]] inline_child_threw(c);
   if (c->unjoined) [[unlikely]] finish_children(c);
+  if (c->deps) [[unlikely]] finish_inline_deps(c);  // the frame goes back below without free_frame_on
   w = back_to_parent(me, c);
   if (c->error) [[unlikely]] {
     if constexpr (!std::is_void_v<R>) value.r.~R();  // it returned, then one of its children failed
