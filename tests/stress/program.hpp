@@ -9,15 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "../test_support.hpp"
+
 namespace stress {
 
-/// mix is splitmix64's finaliser: seeds, salts and checksums.
-constexpr std::uint64_t mix(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
+using canopy_test::mix;  // splitmix64's finaliser: seeds, salts and checksums
 
 /// Rng is splitmix64: one seed fixes every choice the generator makes.
 class Rng {
