@@ -16,6 +16,9 @@ install(TARGETS canopy EXPORT canopyTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT canopy_runtime NAMELINK_COMPONENT canopy_development
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT canopy_development
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT canopy_runtime)
+# The comm plugin (UCX + PMIx) goes next to libcanopy, where open_launched_transport() looks for it. It is
+# loaded at run time only, so it is not part of the exported targets.
+install(TARGETS canopy_comm LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT canopy_runtime)
 
 # The public API: include/canopy (with detail/, which the inline spawn path needs) and the generated version.hpp.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/canopy DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}

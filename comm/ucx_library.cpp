@@ -3,9 +3,9 @@
 
 #include <dlfcn.h>
 
-#include <csignal>
 #include <string>
-#include <vector>
+
+#include "comm/signal_dispositions.hpp"
 
 namespace canopy::comm {
 
@@ -13,29 +13,6 @@ namespace {
 
 // The runtime soname, not libucp.so: that link only exists where the -dev package is installed.
 constexpr const char* kLibucp = "libucp.so.0";
-
-/// SignalDispositions remembers every signal's action so that what a library's load-time constructors
-/// changed can be undone. libucs takes over SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGHUP when it loads;
-/// asking it for its transports must not make it the crash reporter of the whole program.
-class SignalDispositions {
- public:
-  SignalDispositions() : saved_(NSIG), valid_(NSIG, false) {
-    for (int s = 1; s < NSIG; ++s) valid_[s] = sigaction(s, nullptr, &saved_[s]) == 0;
-  }
-  void restore() const {
-    for (int s = 1; s < NSIG; ++s) {
-      struct sigaction now {};
-      if (!valid_[s] || sigaction(s, nullptr, &now) != 0) continue;
-      // sa_handler and sa_sigaction share storage: one comparison covers both kinds of handler.
-      if (now.sa_handler != saved_[s].sa_handler || now.sa_flags != saved_[s].sa_flags)
-        sigaction(s, &saved_[s], nullptr);
-    }
-  }
-
- private:
-  std::vector<struct sigaction> saved_;
-  std::vector<bool> valid_;
-};
 
 UcxLibrary load() {
   UcxLibrary lib;

@@ -28,12 +28,6 @@ using sched::Waiter;
 
 namespace {
 
-std::string demangle(const char* name) {
-  int status = 0;
-  std::unique_ptr<char, void (*)(void*)> out(abi::__cxa_demangle(name, nullptr, nullptr, &status), std::free);
-  return status == 0 && out ? std::string(out.get()) : std::string(name);
-}
-
 // Runs on the fiber we switched to: link the waiter into c's list unless c finished meanwhile.
 bool commit_wait(Waiter& w, void* target) {
   auto* c = static_cast<Frame*>(target);
@@ -67,7 +61,9 @@ std::uint64_t task_id(const Frame* f) {
   static std::atomic<std::uint64_t> next{0};
   std::uint64_t id = f->id.load(std::memory_order_acquire);
   if (id != 0) return id;
-  std::uint64_t fresh = next.fetch_add(1, std::memory_order_relaxed) + 1;
+  // Global in the job: the rank in the top 16 bits, a sequence of this process below.
+  const std::uint64_t rank = f->worker ? static_cast<std::uint64_t>(f->worker->rank) : 0;
+  std::uint64_t fresh = (rank << 48) | (next.fetch_add(1, std::memory_order_relaxed) + 1);
   return f->id.compare_exchange_strong(id, fresh, std::memory_order_acq_rel) ? fresh : id;
 }
 
@@ -88,13 +84,19 @@ std::uint32_t task_depth(const Frame* f) {
   return depth - 1;
 }
 
-std::string task_name(const Frame* f) {
-  if (const void* fn = f->ops()->function_address(f)) {
-    Dl_info info{};
-    if (dladdr(fn, &info) && info.dli_sname) return demangle(info.dli_sname);
-  }
-  return demangle(f->ops()->type_name());
+std::string demangle(const char* name) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> out(abi::__cxa_demangle(name, nullptr, nullptr, &status), std::free);
+  return status == 0 && out ? std::string(out.get()) : std::string(name);
 }
+
+std::string callable_name(const char* type_name, const void* fn) {
+  Dl_info info{};
+  if (fn && dladdr(fn, &info) && info.dli_sname) return demangle(info.dli_sname);
+  return demangle(type_name);
+}
+
+std::string task_name(const Frame* f) { return callable_name(f->ops()->type_name(), f->ops()->function_address(f)); }
 
 void complete(Frame* f) {
   // A root has no join reference: once it is published as done its frame may vanish.

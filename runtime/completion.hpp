@@ -26,11 +26,16 @@ void complete(detail::Frame* f);
 /// release_ref drops `delta` references (kHandleRef or kJoinRef) and frees the frame at zero.
 void release_ref(detail::Frame* f, std::uint32_t delta);
 void release_ref_on(detail::WorkerHot* w, detail::Frame* f, std::uint32_t delta);
-/// task_id is the task's id, unique in the process; given on first use, so spawning costs nothing for it.
+/// task_id is the task's id, unique in the job ((rank << 48) | sequence); given on first use, so spawning
+/// costs nothing for it.
 std::uint64_t task_id(const detail::Frame* f);
 /// task_depth is the number of ancestors of `f`, found through its parents on first use and kept.
 std::uint32_t task_depth(const detail::Frame* f);
 /// task_name is a readable name for the task's callable ("fib", "main::{lambda(...)#1}").
 std::string task_name(const detail::Frame* f);
+/// callable_name is the function's symbol when `fn` is a plain function, else the demangled type name.
+std::string callable_name(const char* type_name, const void* fn);
+/// demangle reads a mangled C++ name (returned unchanged when it is not one).
+std::string demangle(const char* name);
 
 }  // namespace canopy::rt

@@ -1,7 +1,5 @@
 // The privilege check at spawn (a child may ask only for what its parent holds) and the admission of
 // a privileged child: its holdings, its place in the parent's analyzer, its predecessors.
-#include <cxxabi.h>
-#include <dlfcn.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -29,20 +27,6 @@ bool grants(Privilege held, const char* held_op, Privilege asked, const char* as
   return false;
 }
 
-std::string demangled(const char* name) {
-  int status = 0;
-  char* d = abi::__cxa_demangle(name, nullptr, nullptr, &status);
-  std::string out = status == 0 && d ? d : name;
-  std::free(d);
-  return out;
-}
-
-std::string callable_name(const char* type_name, const void* fn) {
-  Dl_info info{};
-  if (fn && dladdr(fn, &info) && info.dli_sname) return demangled(info.dli_sname);
-  return demangled(type_name);
-}
-
 [[noreturn]] void refuse(const detail::Frame* parent, const detail::RequestInfo& r, const Box& missing,
                          const char* child_type, const void* child_fn) {
   const detail::RegionNode* n = r.node;
@@ -50,7 +34,7 @@ std::string callable_name(const char* type_name, const void* fn) {
   msg << "canopy::PrivilegeError: " << r.where.file_name() << ":" << r.where.line() << ": task '"
       << task_name(parent) << "' spawns '" << callable_name(child_type, child_fn) << "' with "
       << privilege_name(r.privilege, r.op) << " on region #" << n->id << " " << box_of(n).str() << " of "
-      << demangled(r.elem_type) << " (root region #" << n->storage->root_id << "), but ";
+      << demangle(r.elem_type) << " (root region #" << n->storage->root_id << "), but ";
   std::vector<std::string> holdings;
   if (parent->deps)
     for (const Held& h : parent->deps->held)

@@ -7,6 +7,7 @@
 #include "completion.hpp"
 #include "deadlock.hpp"
 #include "log.hpp"
+#include "comm/transport.hpp"
 #include "runtime_impl.hpp"
 
 namespace canopy {
@@ -32,9 +33,33 @@ Runtime::Runtime(Config cfg) : Runtime(validate(apply_env(std::move(cfg))), null
 Runtime::Runtime(int& argc, char** argv, Config cfg)
     : Runtime(validate(apply_flags(apply_env(std::move(cfg)), argc, argv)), nullptr) {}
 
+namespace {
+/// join_job connects this process to the other ranks of its job: a transport a test handed over, or
+/// the launcher's (PMIx + UCX); nullptr when this process is the only rank.
+std::unique_ptr<comm::Transport> join_job() {
+  if (auto t = rt::take_next_transport()) return t;
+  comm::LaunchInfo launch = comm::launch_info();
+  if (!launch.launched || launch.size <= 1) return nullptr;
+  try {
+    return comm::open_launched_transport();
+  } catch (const std::exception& e) {
+    // Never run on as one of N unrelated one-rank jobs: every rank would compute the whole answer.
+    throw Error(std::string("canopy: this process was launched as one of ") + std::to_string(launch.size) +
+                " ranks but could not join the others: " + e.what());
+  }
+}
+}  // namespace
+
 Runtime::Runtime(Config cfg, std::nullptr_t) : impl_(std::make_unique<Impl>()) {
   impl_->config = std::move(cfg);
+  std::unique_ptr<comm::Transport> transport = join_job();
   sched::SchedulerOptions opts;
+  if (transport) {
+    impl_->rank = transport->rank();
+    impl_->ranks = transport->size();
+    opts.node_share_index = transport->local_rank();
+    opts.node_share_count = transport->local_size();
+  }
   opts.workers = impl_->config.workers;
   opts.stack_size = impl_->config.stack_size;
   opts.pin = impl_->config.pin_workers;
@@ -46,6 +71,10 @@ Runtime::Runtime(Config cfg, std::nullptr_t) : impl_(std::make_unique<Impl>()) {
   opts.on_overflow = &rt::report_overflow;
   impl_->scheduler = std::make_unique<sched::Scheduler>(std::move(opts));
   impl_->config.workers = impl_->scheduler->workers();
+  if (transport) {
+    impl_->remote = std::make_unique<rt::Remote>(*impl_->scheduler, std::move(transport));
+    impl_->remote->start();
+  }
   if (!impl_->config.trace_path.empty()) {
     impl_->tracer = std::make_unique<rt::Tracer>(impl_->config.trace_path, impl_->config.workers, impl_->rank);
     for (int w = 0; w < impl_->config.workers; ++w) impl_->scheduler->set_trace_buffer(w, impl_->tracer->buffer(w));
@@ -56,12 +85,32 @@ Runtime::Runtime(Config cfg, std::nullptr_t) : impl_(std::make_unique<Impl>()) {
 }
 
 Runtime::~Runtime() {
+  if (impl_->remote) impl_->remote->stop();  // collective: every rank is done sending to the others
   impl_->scheduler.reset();  // joins the workers: the trace buffers are quiet from here on
   if (impl_->tracer) impl_->tracer->write();
 }
 
 void Runtime::run_root(detail::Frame* root) {
   impl_->scheduler->submit(root, impl_->scheduler->placement().front().socket);
+}
+
+bool Runtime::begin_run() {
+  if (!impl_->remote || impl_->rank == 0) return true;
+  impl_->remote->wait_run_end();
+  return false;
+}
+
+void Runtime::end_run() noexcept {
+  if (impl_->remote) impl_->remote->end_run();
+}
+
+void Runtime::no_default_result() {
+  throw Error("canopy: Runtime::run on a rank other than 0 returns a default result, but the root task's result "
+              "type cannot be default-constructed");
+}
+
+std::string Runtime::transport() const {
+  return impl_->remote ? impl_->remote->description() : std::string("none (one rank)");
 }
 
 int Runtime::rank() const { return impl_->rank; }

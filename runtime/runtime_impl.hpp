@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "canopy/runtime.hpp"
+#include "remote/remote.hpp"
 #include "scheduler/scheduler.hpp"
 #include "trace.hpp"
 
@@ -14,6 +15,7 @@ struct Runtime::Impl {
   Config config;
   std::unique_ptr<sched::Scheduler> scheduler;
   std::unique_ptr<rt::Tracer> tracer;  // set when Config::trace_path is
+  std::unique_ptr<rt::Remote> remote;  // set in a job of several ranks
   int rank = 0;
   int ranks = 1;
 };

@@ -1,7 +1,5 @@
 #include "task_deps.hpp"
 
-#include <cxxabi.h>
-
 #include <cstdlib>
 
 #include "analyzer.hpp"
@@ -68,11 +66,7 @@ std::string privilege_name(Privilege p, const char* op) {
     case Privilege::write: return "write";
     case Privilege::read_write: return "read_write";
     case Privilege::reduce: {
-      std::string name = op ? op : "?";
-      int status = 0;
-      char* d = op ? abi::__cxa_demangle(op, nullptr, nullptr, &status) : nullptr;
-      if (status == 0 && d) name = d;
-      std::free(d);
+      std::string name = op ? demangle(op) : "?";
       if (name.rfind("canopy::", 0) == 0) name = name.substr(8);
       return "reduce<" + name + ">";
     }

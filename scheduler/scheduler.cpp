@@ -22,7 +22,8 @@ std::size_t read_max_map_count() {
 }  // namespace
 
 Scheduler::Scheduler(SchedulerOptions opts) : opts_(std::move(opts)), topology_(Topology::discover(opts_.topology)) {
-  int n = opts_.workers > 0 ? opts_.workers : topology_.cores();
+  int n = opts_.workers > 0 ? opts_.workers
+                            : topology_.cores_in_share(opts_.node_share_index, opts_.node_share_count);
   fiber_limit_ = std::max<std::size_t>(opts_.max_fibers, static_cast<std::size_t>(n) + 1);
   if (int per_stack = mappings_per_stack(); per_stack > 0) {
     // Leave room for everything else the process maps (libraries, heaps, thread stacks).
@@ -33,7 +34,7 @@ Scheduler::Scheduler(SchedulerOptions opts) : opts_(std::move(opts)), topology_(
       fiber_limit_by_maps_ = true;
     }
   }
-  slots_ = topology_.place_workers(n);
+  slots_ = topology_.place_workers(n, opts_.node_share_index, opts_.node_share_count);
   lossless_wake_ = enable_asymmetric_fence();
   for (int s = 0; s < topology_.sockets(); ++s) {
     domains_.push_back(std::make_unique<Domain>());

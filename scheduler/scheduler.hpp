@@ -44,6 +44,10 @@ struct SchedulerOptions {
   bool pin = true;
   std::string topology;            // synthetic description / XML; empty = this machine
   int rank = 0;
+  /// Ranks on one node divide its cores: this rank uses the node_share_index-th of node_share_count
+  /// equal runs of cores (and, with workers = 0, one worker per core of its run).
+  int node_share_index = 0;
+  int node_share_count = 1;
   void* runtime = nullptr;         // copied into every WorkerHot
   /// on_deadlock runs with every worker asleep; it must detach the waiters from what they wait on.
   std::function<void(std::vector<Waiter*>&)> on_deadlock;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
+#include <utility>
 
 #include "canopy/errors.hpp"
 
@@ -111,14 +112,31 @@ int Topology::cores_in_socket(int socket) const {
 bool Topology::is_this_system() const { return hwloc_topology_is_thissystem(impl_->topo) != 0; }
 const std::string& Topology::source() const { return impl_->source; }
 
-std::vector<WorkerSlot> Topology::place_workers(int n) const {
+namespace {
+/// share_range is the run [begin, end) of the `total` cores that the share_index-th of share_count
+/// ranks on a node uses: consecutive runs, or a core each when there are more ranks than cores.
+std::pair<int, int> share_range(int total, int share_index, int share_count) {
+  if (share_count <= 1) return {0, total};
+  if (share_count >= total) return {share_index % total, share_index % total + 1};
+  return {static_cast<int>(static_cast<long>(share_index) * total / share_count),
+          static_cast<int>(static_cast<long>(share_index + 1) * total / share_count)};
+}
+}  // namespace
+
+int Topology::cores_in_share(int share_index, int share_count) const {
+  auto [begin, end] = share_range(cores(), share_index, share_count);
+  return end - begin;
+}
+
+std::vector<WorkerSlot> Topology::place_workers(int n, int share_index, int share_count) const {
+  auto [begin, end] = share_range(cores(), share_index, share_count);
   // Order the cores socket by socket interleaved (s0c0, s1c0, s0c1, ...) so that any prefix of the
   // order spreads over the sockets in proportion to their sizes.
   const int nsock = sockets();
   std::vector<std::vector<int>> by_socket(static_cast<size_t>(nsock));
-  for (int c = 0; c < cores(); ++c) by_socket[static_cast<size_t>(impl_->cores[static_cast<size_t>(c)].socket)].push_back(c);
+  for (int c = begin; c < end; ++c) by_socket[static_cast<size_t>(impl_->cores[static_cast<size_t>(c)].socket)].push_back(c);
   std::vector<int> order;
-  for (size_t round = 0; order.size() < impl_->cores.size(); ++round)
+  for (size_t round = 0; order.size() < static_cast<size_t>(end - begin); ++round)
     for (auto& list : by_socket)
       if (round < list.size()) order.push_back(list[round]);
 

@@ -36,8 +36,11 @@ class Topology {
   const std::string& source() const;
 
   /// place_workers spreads n workers over the sockets in proportion to their cores, one per core
-  /// first, then round-robin when n exceeds the cores (oversubscription).
-  std::vector<WorkerSlot> place_workers(int n) const;
+  /// first, then round-robin when n exceeds the cores (oversubscription). With share_count > 1 only
+  /// the share_index-th of share_count equal runs of cores is used (ranks that share a node).
+  std::vector<WorkerSlot> place_workers(int n, int share_index = 0, int share_count = 1) const;
+  /// cores_in_share is how many cores the share_index-th of share_count runs holds (at least 1).
+  int cores_in_share(int share_index, int share_count) const;
   /// bind_current_thread pins the calling thread to the slot's PU; false when binding is not possible.
   bool bind_current_thread(const WorkerSlot& slot) const;
 

@@ -53,6 +53,8 @@ class Future {
  private:
   friend class Context;
   friend class Runtime;
+  template <class, class>
+  friend struct Serializer;
   explicit Future(detail::Frame* f) : frame_(f) {}
   // Kept out of line so that get()'s fast path stays small enough to inline.
   __attribute__((noinline)) static R get_general(detail::Frame* f) {

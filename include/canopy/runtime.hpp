@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 #include <cstdint>
+#include <string>
+#include <type_traits>
 
 #include "canopy/config.hpp"
 #include "canopy/detail/frame.hpp"
@@ -36,16 +38,26 @@ class CANOPY_EXPORT Runtime {
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
 
-  /// run executes top(ctx, args...) as the root task and returns its result (or rethrows).
+  /// run executes top(ctx, args...) as the root task and returns its result (or rethrows). In a job of
+  /// several ranks, rank 0 runs the root; the other ranks run the tasks sent to them until rank 0's
+  /// root has finished, and then return a default R.
   template <class F, class... A>
   detail::task_result_t<F, A...> run(F&& top, A&&... args) {
     using R = detail::task_result_t<F, A...>;
+    if (!begin_run()) {
+      if constexpr (std::is_default_constructible_v<R>) return R();
+      else no_default_result();
+    }
     using Typed = detail::TypedFrame<R, std::decay_t<F>, std::decay_t<A>...>;
     void* mem = ::operator new(sizeof(Typed), std::align_val_t{64});
     auto* root = ::new (mem) Typed(std::forward<F>(top), std::forward<A>(args)...);
     root->size_class = detail::kHeapFrame;
     root->refs.store(detail::kHandleRef, std::memory_order_relaxed);
     Future<R> result(root);
+    struct EndRun {
+      Runtime* rt;
+      ~EndRun() { rt->end_run(); }
+    } end{this};
     run_root(root);
     return result.get();
   }
@@ -57,6 +69,8 @@ class CANOPY_EXPORT Runtime {
   int workers() const;
   /// config is the configuration in force after env vars and flags.
   const Config& config() const;
+  /// transport describes how this rank reaches the others ("none (one rank)", "ucx: tcp", ...).
+  std::string transport() const;
   /// worker_stats counts, per worker, the tasks it ran, its steals (own socket / others) and parks.
   std::vector<WorkerStats> worker_stats() const;
 
@@ -65,6 +79,11 @@ class CANOPY_EXPORT Runtime {
  private:
   Runtime(Config checked, std::nullptr_t);  // starts from a configuration already validated
   void run_root(detail::Frame* root);
+  /// begin_run is true on the rank that runs the root; elsewhere it serves until rank 0's root ends.
+  bool begin_run();
+  /// end_run tells the other ranks that the root finished (rank 0 of a job of several ranks).
+  void end_run() noexcept;
+  [[noreturn]] static void no_default_result();
   std::unique_ptr<Impl> impl_;
 };
 

@@ -6,6 +6,7 @@
 
 #include "canopy/context.hpp"
 #include "canopy/detail/frame.hpp"
+#include "canopy/detail/remote.hpp"
 #include "canopy/future.hpp"
 
 namespace canopy {
@@ -56,7 +57,11 @@ __attribute__((always_inline)) inline Frame* launch(Frame* me, Placement place, 
   // Read once: the child's stores may alias it as far as the compiler knows.
   WorkerHot* w = running_worker(me, "spawn");
   const bool placed = place.kind != Placement::Kind::anywhere && place.kind != Placement::Kind::here;
-  if (placed) check_placement(me, place);
+  if (placed) {
+    check_placement(me, place);
+    if (place.kind == Placement::Kind::rank && place.index != w->rank)
+      return remote_launch<R>(me, place.index, std::forward<F>(fn), std::forward<A>(args)...);
+  }
   if constexpr (kRequests == 0) {
     Frame* child = make_child<R>(me, w, std::forward<F>(fn), std::forward<A>(args)...);
     if (placed) spawn_placed(me, child, place);

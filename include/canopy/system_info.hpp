@@ -65,6 +65,14 @@ struct SystemInfo {
   std::string ucx_version;      ///< of the loaded libucp
   std::vector<Transport> ucx_transports;
   std::string ucx_error;        ///< why the transport list is incomplete; empty when it is not
+  /// Job is this process's place in its job (filled by whoever started a Runtime; canopy-info does).
+  struct Job {
+    int rank = 0;
+    int ranks = 1;
+    int workers = 0;                          ///< workers this rank runs (its share of the node's cores)
+    std::string transport = "none (one rank)";  ///< Runtime::transport()
+  };
+  Job job;
 };
 
 /// system_info inspects the build and the machine. `topology` is a synthetic description or .xml file

@@ -15,7 +15,7 @@ constexpr const char* kUsage =
     "Usage: canopy-info [--json] [--topology DESC] [--workers N]\n"
     "\n"
     "Shows the Canopy build, its libraries, the machine's topology, where N workers would be pinned,\n"
-    "the GPUs and the UCX transports.\n"
+    "the GPUs, the UCX transports and, under mpirun, each rank's place in the job.\n"
     "\n"
     "  --json             print one JSON document instead of text\n"
     "  --topology DESC    use an hwloc synthetic description (\"package:2 core:4 pu:1\") or an .xml file\n"
@@ -84,6 +84,11 @@ std::string gib(std::size_t bytes) {
   return buf;
 }
 
+void print_job(const canopy::SystemInfo& info) {
+  std::printf("%-16s rank %d of %d, %d worker(s), transport %s\n", "Job", info.job.rank, info.job.ranks,
+              info.job.workers, info.job.transport.c_str());
+}
+
 void print_text(const canopy::SystemInfo& info) {
   std::printf("Canopy %s (%s, %s)\n", info.version.c_str(), info.compiler.c_str(),
               info.built_with_cuda ? "with CUDA" : "without CUDA");
@@ -114,6 +119,9 @@ void print_text(const canopy::SystemInfo& info) {
     std::printf("  %-3d %-28s %-10s %-14s sm %s\n", g.index, or_dash(g.name).c_str(), gib(g.memory_bytes).c_str(),
                 or_dash(g.pci_bus_id).c_str(), or_dash(g.compute_capability).c_str());
 
+  std::printf("\n");
+  print_job(info);
+
   std::printf("\n%-16s %zu transport(s), UCX %s\n", "UCX", info.ucx_transports.size(),
               or_dash(info.ucx_version).c_str());
   for (const auto& tr : info.ucx_transports)
@@ -128,6 +136,18 @@ int main(int argc, char** argv) {
   Options opt = parse(argc, argv);
   try {
     canopy::SystemInfo info = canopy::system_info(opt.topology, opt.workers);
+    // A runtime joins the job when mpirun started this process: it knows the rank, its share of the
+    // node's workers and the transport in use.
+    canopy::Config cfg;
+    cfg.workers = opt.workers;
+    cfg.topology = opt.topology;
+    cfg.pin_workers = false;
+    canopy::Runtime rt(cfg);
+    info.job = {rt.rank(), rt.ranks(), rt.workers(), rt.transport()};
+    if (rt.rank() != 0 && !opt.json) {
+      print_job(info);  // rank 0 prints the rest
+      return 0;
+    }
     if (opt.json)
       std::fputs(canopy::to_json(info).c_str(), stdout);
     else
