@@ -45,7 +45,8 @@ class CANOPY_EXPORT Runtime {
   detail::task_result_t<F, A...> run(F&& top, A&&... args) {
     using R = detail::task_result_t<F, A...>;
     if (!begin_run()) {
-      if constexpr (std::is_default_constructible_v<R>) return R();
+      if constexpr (std::is_void_v<R>) return;
+      else if constexpr (std::is_default_constructible_v<R>) return R();
       else no_default_result();
     }
     using Typed = detail::TypedFrame<R, std::decay_t<F>, std::decay_t<A>...>;

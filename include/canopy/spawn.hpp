@@ -33,13 +33,6 @@ template <class X>
 void collect_request(RequestInfo* out, std::size_t& k, const X& x) {
   if constexpr (is_request_v<X>) out[k++] = info_of(x);
 }
-template <class F>
-const void* function_address_of(const F& fn) {
-  if constexpr (std::is_pointer_v<std::decay_t<F>> && std::is_function_v<std::remove_pointer_t<std::decay_t<F>>>)
-    return reinterpret_cast<const void*>(fn);
-  else
-    return nullptr;
-}
 
 /// running_worker is the worker that runs `me` on this thread; anything else (a lambda that captured
 /// its parent's Context, a std::thread the task started) is refused with an Error naming both tasks.

@@ -389,9 +389,12 @@ void send_spawn(Frame* parent, Frame* child, int rank, const RemoteTaskEntry* en
   remote_of(parent).send_spawn(parent, child, rank, entry, function, std::move(args));
 }
 
-void cannot_travel(const Frame* parent, int rank, const char* callable, const char* why) {
-  throw RemoteError("canopy: task '" + rt::task_name(parent) + "' spawns '" + rt::demangle(callable) +
-                    "' on rank " + std::to_string(rank) + ", but it cannot travel there: " + why);
+void cannot_travel(const Frame* parent, int rank, const char* callable, const void* function, const char* why,
+                   const char* type) {
+  throw RemoteError("canopy: task '" + rt::task_name(parent) + "' spawns '" + rt::callable_name(callable, function) +
+                    "' on rank " +
+                    std::to_string(rank) + ", but it cannot travel there: " + why +
+                    (type ? std::string(" (") + rt::demangle(type) + ")" : std::string()));
 }
 
 FutureRef export_future(Frame* f) { return remote_here().export_future(f); }

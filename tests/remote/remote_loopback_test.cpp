@@ -138,3 +138,25 @@ TEST_CASE("many remote children in flight all complete", "[remote]") {
   });
   CHECK(sum == 1999L * 2000 * 3999 / 6);
 }
+
+namespace canopy_test_remote {
+struct Unsendable {
+  std::string text;  // not trivially copyable, and no Serializer
+};
+// Outside an anonymous namespace: the message names a plain function by its exported symbol.
+int read_unsendable(canopy::Context&, Unsendable u) { return static_cast<int>(u.text.size()); }
+}  // namespace canopy_test_remote
+
+TEST_CASE("an argument that cannot travel is refused at the spawn, naming its type", "[remote]") {
+  auto msg = run_job(2, [](canopy::Context& ctx) {
+    try {
+      ctx.spawn(canopy::on_rank(1), read_unsendable, Unsendable{"abc"}).get();
+    } catch (const canopy::RemoteError& e) {
+      return std::string(e.what());
+    }
+    return std::string("not refused");
+  });
+  CHECK_THAT(msg, Catch::Contains("no canopy::Serializer"));
+  CHECK_THAT(msg, Catch::Contains("Unsendable"));
+  CHECK_THAT(msg, Catch::Contains("read_unsendable"));
+}

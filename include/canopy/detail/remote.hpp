@@ -155,14 +155,33 @@ struct FutureRef {
 /// failed completes it at once with RemoteError.
 CANOPY_EXPORT void send_spawn(Frame* parent, Frame* child, int rank, const RemoteTaskEntry* entry,
                               const void* function, std::vector<std::byte> args);
-/// cannot_travel throws RemoteError: `parent` spawned a task of type `callable` on another rank, which
-/// it cannot reach (`why` says what does not travel).
-[[noreturn]] CANOPY_EXPORT void cannot_travel(const Frame* parent, int rank, const char* callable, const char* why);
+/// cannot_travel throws RemoteError: `parent` spawned a task of type `callable` (`function`, when it is a
+/// plain function) on another rank, which
+/// it cannot reach (`why` says what does not travel; `type`, when not null, is the type at fault).
+[[noreturn]] CANOPY_EXPORT void cannot_travel(const Frame* parent, int rank, const char* callable,
+                                              const void* function, const char* why, const char* type);
 /// export_future keeps `f` alive for another rank to fetch; returns the reference that names it.
 CANOPY_EXPORT FutureRef export_future(Frame* f);
 /// import_future returns a frame whose result is that of the future `ref` (fetched from its owner);
 /// `proxy` is a fresh RemoteFrame of the right result type, used or freed here.
 CANOPY_EXPORT Frame* import_future(FutureRef ref, Frame* proxy, const ResultCodec* codec);
+
+/// function_address_of is the address of a plain function, nullptr for any other callable.
+template <class F>
+const void* function_address_of(const F& fn) {
+  if constexpr (std::is_pointer_v<std::decay_t<F>> && std::is_function_v<std::remove_pointer_t<std::decay_t<F>>>)
+    return reinterpret_cast<const void*>(fn);
+  else
+    return nullptr;
+}
+
+/// first_untravelled is the mangled name of the first type of A... that cannot travel, or nullptr.
+template <class... A>
+const char* first_untravelled() {
+  const char* name = nullptr;
+  ((name = name ? name : travels_v<A> ? nullptr : typeid(A).name()), ...);
+  return name;
+}
 
 /// remote_launch builds the stand-in of a child that runs fn(args...) on `rank` and sends it there.
 template <class R, class F, class... A>
@@ -175,9 +194,7 @@ Frame* remote_launch(Frame* me, int rank, F&& fn, A&&... args) {
     auto* child = ::new (mem) RemoteFrame<R, Fn>(fn);
     child->size_class = kHeapFrame;
     me->link_child(child);
-    const void* function = nullptr;
-    if constexpr (is_function_pointer_v<Fn>) function = reinterpret_cast<const void*>(fn);
-    send_spawn(me, child, rank, &kRemoteTaskEntry<R, Fn, std::decay_t<A>...>, function, out.take());
+    send_spawn(me, child, rank, &kRemoteTaskEntry<R, Fn, std::decay_t<A>...>, function_address_of(fn), out.take());
     return child;
   } else {
     const char* why = !(is_function_pointer_v<Fn> || is_stateless_callable_v<Fn>)
@@ -185,8 +202,9 @@ Frame* remote_launch(Frame* me, int rank, F&& fn, A&&... args) {
                       : !(std::is_void_v<R> || travels_v<R>) ? "its result type has no canopy::Serializer"
                       : !(!is_request_v<std::decay_t<A>> && ...)
                           ? "it has privilege requests (region data does not cross ranks yet)"
-                          : "an argument type has no canopy::Serializer";
-    cannot_travel(me, rank, typeid(Fn).name(), why);
+                          : "an argument has no canopy::Serializer";
+    const char* type = !(std::is_void_v<R> || travels_v<R>) ? typeid(R).name() : first_untravelled<std::decay_t<A>...>();
+    cannot_travel(me, rank, typeid(Fn).name(), function_address_of(fn), why, type);
   }
 }
 
