@@ -163,6 +163,8 @@ TEST_CASE("a truncated read names what it was reading and how many bytes are mis
   std::vector<std::byte> two(2);
   REQUIRE_THROWS_WITH(decode<std::uint64_t>(two), Catch::Contains("needs 8 bytes but 2 are left (6 missing)"));
   REQUIRE_THROWS_WITH(decode<double>(two), Catch::Contains("reading double"));
+  REQUIRE_THROWS_WITH(decode<std::vector<int>>(two),
+                      "canopy: truncated input: reading the length of std::vector<int> needs 8 bytes but 2 are left (6 missing)");
 }
 
 TEST_CASE("huge lengths are refused before anything is allocated", "[unit]") {

@@ -170,6 +170,9 @@ class Reader {
   /// read_length reads a container's u64 length and checks that the remaining bytes can hold that many
   /// elements of at least `min_element_size` bytes (at least one byte each when that is 0).
   std::size_t read_length(std::size_t min_element_size, std::string_view what) {
+    if (rest_.size() < 8)
+      detail::throw_error("truncated input: reading the length of ", what, " needs 8 bytes but ", rest_.size(),
+                          " are left (", 8 - rest_.size(), " missing)");
     std::uint64_t n = read<std::uint64_t>();
     std::size_t per = min_element_size == 0 ? 1 : min_element_size;
     if (n > rest_.size() / per)
