@@ -57,6 +57,18 @@ class LoopbackRank final : public Transport {
     if (LoopbackRank* to = group_->ranks[peer]) to->enqueue(rank_, std::move(bytes));
   }
 
+  bool poll() override {
+    std::unique_lock delivering(deliver_mu_, std::try_to_lock);
+    if (!delivering.owns_lock()) return false;
+    std::unique_lock lock(mu_);
+    if (!started_ || queue_.empty()) return false;
+    auto [from, bytes] = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    handlers_.on_message(from, bytes);
+    return true;
+  }
+
   void stop() override {
     {
       std::lock_guard lock(mu_);
@@ -80,10 +92,17 @@ class LoopbackRank final : public Transport {
     for (;;) {
       cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
       if (queue_.empty()) return;
-      auto [from, bytes] = std::move(queue_.front());
-      queue_.pop_front();
       lock.unlock();
-      if (handlers_.on_message) handlers_.on_message(from, bytes);
+      {
+        // One message at a time, whether this thread or a polling worker delivers it.
+        std::lock_guard delivering(deliver_mu_);
+        lock.lock();
+        if (queue_.empty()) continue;
+        auto [from, bytes] = std::move(queue_.front());
+        queue_.pop_front();
+        lock.unlock();
+        if (handlers_.on_message) handlers_.on_message(from, bytes);
+      }
       lock.lock();
     }
   }
@@ -91,6 +110,7 @@ class LoopbackRank final : public Transport {
   const int rank_, size_;
   std::shared_ptr<Group> group_;
   std::mutex mu_;
+  std::mutex deliver_mu_;  // held while a message is delivered (by the delivery thread or poll)
   std::condition_variable cv_;
   std::deque<std::pair<int, Bytes>> queue_;
   TransportHandlers handlers_;

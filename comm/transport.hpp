@@ -41,6 +41,10 @@ class Transport {
   /// send queues `bytes` for `peer` (any thread; never waits for the network). A message to oneself is
   /// delivered through on_message like any other. Sending to a failed peer drops the message.
   virtual void send(int peer, Bytes bytes) = 0;
+  /// poll does the progress thread's work on the calling thread when no other thread is doing it (an
+  /// idle worker calls it, so that an answer it waits for needs no wake-up): delivers what arrived,
+  /// sends what is queued. True when it did anything; false at once before start() or when busy.
+  virtual bool poll() { return false; }
   /// stop: every rank calls it once (collective); sends queued before it are delivered, then the
   /// progress thread stops and the endpoints close. Returns within a bounded time when peers died.
   virtual void stop() = 0;

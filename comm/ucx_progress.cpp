@@ -57,7 +57,7 @@ void UcxTransport::run() {
     }
     if (exit_.load(std::memory_order_acquire)) break;
     pollfd pfd{efd_, POLLIN, 0};
-    poll(&pfd, 1, kSleepMs);
+    ::poll(&pfd, 1, kSleepMs);
     last_activity = std::chrono::steady_clock::now();
   }
 }

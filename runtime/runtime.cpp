@@ -59,6 +59,8 @@ Runtime::Runtime(Config cfg, std::nullptr_t) : impl_(std::make_unique<Impl>()) {
     impl_->ranks = transport->size();
     opts.node_share_index = transport->local_rank();
     opts.node_share_count = transport->local_size();
+    impl_->remote = std::make_unique<rt::Remote>(std::move(transport));
+    opts.idle_poll = [remote = impl_->remote.get()] { return remote->poll(); };
   }
   opts.workers = impl_->config.workers;
   opts.stack_size = impl_->config.stack_size;
@@ -71,10 +73,7 @@ Runtime::Runtime(Config cfg, std::nullptr_t) : impl_(std::make_unique<Impl>()) {
   opts.on_overflow = &rt::report_overflow;
   impl_->scheduler = std::make_unique<sched::Scheduler>(std::move(opts));
   impl_->config.workers = impl_->scheduler->workers();
-  if (transport) {
-    impl_->remote = std::make_unique<rt::Remote>(*impl_->scheduler, std::move(transport));
-    impl_->remote->start();
-  }
+  if (impl_->remote) impl_->remote->start(*impl_->scheduler);
   if (!impl_->config.trace_path.empty()) {
     impl_->tracer = std::make_unique<rt::Tracer>(impl_->config.trace_path, impl_->config.workers, impl_->rank);
     for (int w = 0; w < impl_->config.workers; ++w) impl_->scheduler->set_trace_buffer(w, impl_->tracer->buffer(w));
@@ -85,8 +84,9 @@ Runtime::Runtime(Config cfg, std::nullptr_t) : impl_(std::make_unique<Impl>()) {
 }
 
 Runtime::~Runtime() {
-  if (impl_->remote) impl_->remote->stop();  // collective: every rank is done sending to the others
-  impl_->scheduler.reset();  // joins the workers: the trace buffers are quiet from here on
+  if (impl_->remote) impl_->remote->close();  // nothing arriving from here on reaches the scheduler
+  impl_->scheduler.reset();
+  if (impl_->remote) impl_->remote->stop();  // collective: every rank is done sending to the others  // joins the workers: the trace buffers are quiet from here on
   if (impl_->tracer) impl_->tracer->write();
 }
 

@@ -53,6 +53,10 @@ struct SchedulerOptions {
   std::function<void(std::vector<Waiter*>&)> on_deadlock;
   /// max_fibers caps the fibers (stacks) that exist at once: one per parked task, plus one per worker.
   std::size_t max_fibers = 1u << 18;
+  /// idle_poll, when set, is called by idle workers before they sleep: it handles what arrived from
+  /// other ranks on the calling worker (true when there was anything), so that a rank waiting for an
+  /// answer picks it up without waking a thread.
+  std::function<bool()> idle_poll;
   /// on_overflow names the overflowing task in the stack overflow report (signal context).
   OverflowReporter on_overflow = nullptr;
 };

@@ -33,6 +33,9 @@ constexpr int kLongestSleepUs = 10000;
 constexpr int kDrowsySleeps = 100;      // after about a second idle, sleep longer still
 constexpr int kDrowsySleepUs = 200000;
 constexpr int kLosslessSleepUs = 200000;  // with lossless wake-ups a timeout is only a safety net
+// While the rank waits for other ranks (external completions outstanding), an idle worker keeps
+// polling the transport this long before it sleeps: an answer it picks up itself needs no wake-up.
+constexpr auto kRemoteSpin = std::chrono::microseconds(200);
 
 constexpr int kFiberCache = 16;         // idle fibers a worker keeps; the rest go back to the OS
 constexpr std::size_t kRetiredBatch = 256;  // stacks unmapped together
@@ -194,6 +197,7 @@ void Scheduler::loop_entry() {
 }
 
 void Scheduler::idle(Worker* w) {
+  auto polled_at = std::chrono::steady_clock::now();
   for (int round = 0; round < kSpinRounds; ++round) {
     bool cross = round % kCrossSocketEvery == kCrossSocketEvery - 1;
     if (stopping()) return;
@@ -202,6 +206,18 @@ void Scheduler::idle(Worker* w) {
       w->count(w->executed);
       t->execute();
       return;
+    }
+    if (opts_.idle_poll) {
+      // Messages handled here may have queued work or resumed a fiber: look again at once. While
+      // answers from other ranks are due, keep polling a while longer than the steal rounds alone.
+      auto now = std::chrono::steady_clock::now();
+      if (opts_.idle_poll()) {
+        polled_at = now;
+        round = -1;
+        continue;
+      }
+      if (round == kSpinRounds - 1 && external_.load(std::memory_order_relaxed) > 0 && now - polled_at < kRemoteSpin)
+        round = kSpinRounds - 2;
     }
     for (int i = 0; i < (round < 16 ? 16 : 128); ++i) _mm_pause();
   }

@@ -21,3 +21,12 @@ foreach(_tls tcp shm)
                         PASS_REGULAR_EXPRESSION "PASS killed" COMMAND remote_check killed)
   endforeach()
 endforeach()
+
+# examples/ranks.cpp, the README's example of ranks: alone and under mpirun.
+if(TARGET ranks)
+  add_test(NAME "example: ranks, one rank" COMMAND ranks)
+  set_tests_properties("example: ranks, one rank" PROPERTIES LABELS unit TIMEOUT 60)
+  foreach(_tls tcp shm)
+    canopy_add_mpi_test(NAME example.ranks.${_tls}.np3 NP 3 TLS ${_tls} TIMEOUT 120 COMMAND ranks)
+  endforeach()
+endif()

@@ -97,8 +97,8 @@ struct FetchJob {
   }
 };
 
-Remote::Remote(sched::Scheduler& scheduler, std::unique_ptr<comm::Transport> transport)
-    : scheduler_(scheduler), transport_(std::move(transport)), sink_(std::make_unique<SinkFrame>()) {
+Remote::Remote(std::unique_ptr<comm::Transport> transport)
+    : transport_(std::move(transport)), sink_(std::make_unique<SinkFrame>()) {
   rank_ = transport_->rank();
   ranks_ = transport_->size();
   failed_.resize(static_cast<std::size_t>(ranks_));
@@ -109,11 +109,17 @@ Remote::~Remote() {
   delete sink_->join.load(std::memory_order_acquire);
 }
 
-void Remote::start() {
+void Remote::start(sched::Scheduler& scheduler) {
+  scheduler_ = &scheduler;
   comm::TransportHandlers h;
   h.on_message = [this](int peer, std::span<const std::byte> bytes) { on_message(peer, bytes); };
   h.on_peer_failure = [this](int peer, const std::string& why) { on_peer_failure(peer, why); };
   transport_->start(std::move(h));
+}
+
+void Remote::close() {
+  std::lock_guard<std::mutex> lock(handler_mutex_);
+  closed_.store(true, std::memory_order_relaxed);
 }
 
 void Remote::stop() {
@@ -137,7 +143,7 @@ void Remote::send_spawn(Frame* parent, Frame* child, int rank, const detail::Rem
                                                  std::to_string(rank) + ": " + failed_[static_cast<std::size_t>(rank)]));
     } else {
       pending_[id] = Pending{child, rank, false};
-      scheduler_.external_begin();
+      scheduler_->external_begin();
     }
   }
   if (dead) {
@@ -184,7 +190,7 @@ Frame* Remote::import_future(detail::FutureRef ref, Frame* proxy, const detail::
                                                  " cannot be read: " + failed_[static_cast<std::size_t>(ref.rank)]));
     } else {
       pending_[request] = Pending{proxy, ref.rank, true};
-      scheduler_.external_begin();
+      scheduler_->external_begin();
     }
   }
   if (dead) {
@@ -204,6 +210,8 @@ std::exception_ptr Remote::failed_rank_error(int rank) {
 }
 
 void Remote::on_message(int peer, std::span<const std::byte> bytes) {
+  std::lock_guard<std::mutex> handling(handler_mutex_);
+  if (closed_.load(std::memory_order_relaxed)) return;
   try {
     comm::Message m = comm::decode(bytes);
     if (auto* spawn = std::get_if<comm::SpawnMsg>(&m)) {
@@ -240,7 +248,7 @@ void Remote::submit_detached(Frame* f, std::uint32_t depth) {
   f->parent = sink_.get();  // counted in the sink's join record, which nobody waits on, then freed
   f->refs.store(detail::kJoinRef, std::memory_order_relaxed);
   f->depth_plus_one.store(depth, std::memory_order_relaxed);
-  scheduler_.submit(f, -1);
+  scheduler_->submit(f, -1);
 }
 
 template <class Job>
@@ -301,10 +309,12 @@ void Remote::finish(const Pending& p, std::exception_ptr error) {
   Frame* f = p.frame;
   complete(f);  // f may be freed from here on, unless the table holds a handle to it
   if (p.fetch) release_ref(f, detail::kHandleRef);
-  scheduler_.external_end();
+  scheduler_->external_end();
 }
 
 void Remote::on_peer_failure(int peer, const std::string& why) {
+  std::lock_guard<std::mutex> handling(handler_mutex_);
+  if (closed_.load(std::memory_order_relaxed)) return;  // this rank is shutting down: nobody waits any more
   std::vector<Pending> lost;
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -24,7 +24,7 @@ namespace canopy::rt {
 
 class Remote {
  public:
-  Remote(sched::Scheduler& scheduler, std::unique_ptr<comm::Transport> transport);
+  explicit Remote(std::unique_ptr<comm::Transport> transport);
   ~Remote();
   Remote(const Remote&) = delete;
   Remote& operator=(const Remote&) = delete;
@@ -35,8 +35,13 @@ class Remote {
   int local_size() const { return transport_->local_size(); }
   std::string description() const { return transport_->description(); }
 
-  /// start delivers messages; call once the scheduler runs.
-  void start();
+  /// start delivers messages to tasks run by `scheduler`; call once it runs.
+  void start(sched::Scheduler& scheduler);
+  /// poll handles what arrived on the calling (idle worker) thread; true when there was anything.
+  bool poll() { return !closed_.load(std::memory_order_relaxed) && transport_->poll(); }
+  /// close makes every later message a no-op, once the one being handled is done (before the scheduler
+  /// that handlers feed goes away).
+  void close();
   /// stop ends the transport (collective: every rank calls it once).
   void stop();
 
@@ -73,12 +78,14 @@ class Remote {
   void finish(const Pending& p, std::exception_ptr error);
   void submit_detached(detail::Frame* f, std::uint32_t depth);
 
-  sched::Scheduler& scheduler_;
+  sched::Scheduler* scheduler_ = nullptr;
   std::unique_ptr<comm::Transport> transport_;
   int rank_ = 0;
   int ranks_ = 1;
   std::atomic<std::uint64_t> sequence_{0};
   bool stopped_ = false;
+  std::mutex handler_mutex_;  // held while a message is handled; close() takes it once
+  std::atomic<bool> closed_{false};
 
   std::mutex mutex_;  // guards the tables, the failed ranks and the run counters
   std::unordered_map<std::uint64_t, Pending> pending_;
