@@ -11,6 +11,7 @@
 #include <typeinfo>
 #include <utility>
 
+#include "canopy/detail/abi.hpp"
 #include "canopy/context.hpp"
 #include "canopy/detail/task.hpp"
 #include "canopy/detail/worker_hot.hpp"
@@ -41,8 +42,6 @@ inline constexpr std::uintptr_t kDone = 1;
 inline constexpr std::uint32_t kJoinRef = 1;
 inline constexpr std::uint32_t kHandleRef = 2;
 
-/// execute_frame is the Task::execute of every frame: body, implicit wait for children, completion.
-CANOPY_EXPORT void execute_frame(Task* t);
 
 /// Frame is the base of every task record; one is allocated per spawn.
 struct Frame : Task, Context {
@@ -199,28 +198,5 @@ struct TypedFrame final : ResultFrame<R> {
                                      &invoke};
 };
 
-/// Runtime entry points that the inline templates call.
-CANOPY_EXPORT void future_get(Frame* f, void* out);      // wait, rethrow, move/copy result, drop handle
-CANOPY_EXPORT void future_wait(Frame* f);                // wait for completion
-CANOPY_EXPORT void future_release(Frame* f);             // drop a handle
-CANOPY_EXPORT void future_retain(Frame* f);              // add a handle
-/// wrong_context throws Error: `what` (spawn, wait_all, create_region) went through the Context of task
-/// `f`, which is not the task running on this thread.
-[[noreturn]] CANOPY_EXPORT void wrong_context(const Frame* f, const char* what);
-CANOPY_EXPORT void check_placement(const Frame* parent, Placement p);  // throws if `p` cannot be served
-CANOPY_EXPORT void spawn_placed(Frame* parent, Frame* child, Placement p);  // queue a placed child
-CANOPY_EXPORT void wait_all_children(Frame* parent);
-CANOPY_EXPORT TaskInfo task_info(const Frame* f);
-CANOPY_EXPORT int job_ranks(const Frame* f);
-/// check_requests throws PrivilegeError unless `parent` holds what each request asks for.
-CANOPY_EXPORT void check_requests(const Frame* parent, const RequestInfo* requests, std::size_t n,
-                                  const char* child_type, const void* child_fn);
-/// admit_child records a checked child's requests in the parent's analyzer; true when it may run now,
-/// false when it waits for earlier siblings (it is queued when the last one finishes).
-CANOPY_EXPORT bool admit_child(Frame* parent, Frame* child, const RequestInfo* requests, std::size_t n,
-                               int socket);
-/// create_region_for makes a root region that `task` holds read-write.
-CANOPY_EXPORT RegionNode* create_region_for(Frame* task, int dims, const std::int64_t* extent, std::size_t elem_size,
-                                            std::size_t elem_align, const char* elem_type);
 
 }  // namespace canopy::detail

@@ -8,23 +8,11 @@
 #include <type_traits>
 #include <utility>
 
+#include "canopy/detail/abi.hpp"
 #include "canopy/detail/frame.hpp"
 
 namespace canopy::detail {
 
-/// finish_children is a task's implicit wait_all when its body returns with children unjoined; their
-/// first unobserved error becomes the task's unless it failed itself.
-CANOPY_EXPORT void finish_children(Frame* c);
-/// finish_inline_deps ends and frees the dependences of a child run by the inline get: admitted
-/// without privileges, it can still have created regions (and ordered its children on them).
-CANOPY_EXPORT void finish_inline_deps(Frame* c);
-/// rethrow_inline_child_error marks c's exception observed, frees c and rethrows the exception.
-[[noreturn]] CANOPY_EXPORT void rethrow_inline_child_error(WorkerHot* w, Frame* c);
-
-/// inline_child_threw finishes an inline child whose body threw (its exception is in c->error): waits
-/// for its children, gives the worker back to the parent, frees c and rethrows. Called outside any
-/// catch block, since waiting may park the fiber.
-[[noreturn]] CANOPY_EXPORT void inline_child_threw(Frame* c);
 
 /// take_own_child pops `c` off this worker's deque when the running task is its parent and the only
 /// references are the caller's handle and the parent's join (so nobody else can be waiting on it, and

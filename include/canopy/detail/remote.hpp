@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "canopy/detail/abi.hpp"
 #include "canopy/accessor.hpp"
 #include "canopy/detail/frame.hpp"
 #include "canopy/export.hpp"
@@ -145,26 +146,6 @@ void encode_result(Frame* f, Writer& out) {
 template <class R>
 inline constexpr ResultCodec kResultCodec{kCodeMagic, &encode_result<R>};
 
-/// FutureRef names a future across ranks: the rank that owns it and its id there.
-struct FutureRef {
-  std::int32_t rank = 0;
-  std::uint64_t id = 0;
-};
-
-/// send_spawn sends `child` (a RemoteFrame linked to `parent`) to run on `rank`; a rank known to have
-/// failed completes it at once with RemoteError.
-CANOPY_EXPORT void send_spawn(Frame* parent, Frame* child, int rank, const RemoteTaskEntry* entry,
-                              const void* function, std::vector<std::byte> args);
-/// cannot_travel throws RemoteError: `parent` spawned a task of type `callable` (`function`, when it is a
-/// plain function) on another rank, which
-/// it cannot reach (`why` says what does not travel; `type`, when not null, is the type at fault).
-[[noreturn]] CANOPY_EXPORT void cannot_travel(const Frame* parent, int rank, const char* callable,
-                                              const void* function, const char* why, const char* type);
-/// export_future keeps `f` alive for another rank to fetch; returns the reference that names it.
-CANOPY_EXPORT FutureRef export_future(Frame* f);
-/// import_future returns a frame whose result is that of the future `ref` (fetched from its owner);
-/// `proxy` is a fresh RemoteFrame of the right result type, used or freed here.
-CANOPY_EXPORT Frame* import_future(FutureRef ref, Frame* proxy, const ResultCodec* codec);
 
 /// function_address_of is the address of a plain function, nullptr for any other callable.
 template <class F>

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "canopy/detail/ws_deque.hpp"
+#include "canopy/detail/abi.hpp"
 #include "canopy/export.hpp"
 
 namespace canopy::detail {
@@ -18,16 +19,6 @@ inline constexpr std::size_t kFrameClasses = 8;
 inline constexpr std::uint8_t kHeapFrame = 0xff;
 inline constexpr std::uint32_t kMaxCachedPerClass = 4096;  // foreign frees after which a worker gives half back
 
-/// current_worker_hot is the calling thread's worker, nullptr on threads that are not workers.
-CANOPY_EXPORT WorkerHot* current_worker_hot();
-
-}  // namespace canopy::detail
-
-/// canopy_tls_worker is the calling thread's worker (read through this_worker(), never directly).
-extern "C" CANOPY_EXPORT thread_local canopy::detail::WorkerHot* canopy_tls_worker
-    __attribute__((tls_model("initial-exec")));
-
-namespace canopy::detail {
 
 /// this_worker is current_worker_hot() without the call. A task's fiber may move to another thread
 /// at any suspension, and compilers treat the thread pointer as constant within a function, so a plain
@@ -43,12 +34,6 @@ inline WorkerHot* this_worker() {
 #endif
 }
 
-/// refill_frames hands out a block of class `cls` when the worker's free list is empty.
-CANOPY_EXPORT void* refill_frames(WorkerHot* w, std::size_t cls);
-/// release_frame_block takes back a destroyed frame's block that w's cache cannot keep (w may be nullptr).
-CANOPY_EXPORT void release_frame_block(WorkerHot* w, void* block, std::uint8_t cls);
-/// wake_sleeper rouses one sleeping worker of w's scheduler because w has work to steal.
-CANOPY_EXPORT void wake_sleeper(WorkerHot* w);
 
 /// WorkerHot is the first member of every scheduler worker; one thread owns it.
 struct WorkerHot {
