@@ -42,6 +42,14 @@ void UcxTransport::run() {
   while (!exit_.load(std::memory_order_acquire)) {
     bool active = drain();
     active |= ucp_worker_progress(worker_) != 0;
+    if (flush_requested_.load(std::memory_order_acquire) && !flush_posted_.load(std::memory_order_relaxed)) {
+      flush_live_endpoints();
+      flush_posted_.store(true, std::memory_order_release);
+    }
+    if (closable_) {
+      closable_ = false;
+      close_failed();
+    }
     auto now = std::chrono::steady_clock::now();
     if (active) {
       last_activity = now;
@@ -146,10 +154,41 @@ void UcxTransport::on_recv_done(void* request, ucs_status_t status, size_t, void
   ucp_request_free(request);
 }
 
+// A completed eager send may still sit in UCX's buffers (tcp): flushing pushes it to the peer. Each
+// flush counts as a send in flight until it completes.
+void UcxTransport::flush_live_endpoints() {
+  for (auto& p : peers_) {
+    if (!p->ep || p->failed.load(std::memory_order_relaxed)) continue;
+    ucp_request_param_t param{};
+    param.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
+    param.cb.send = [](void* request, ucs_status_t, void* user_data) {
+      static_cast<UcxTransport*>(user_data)->inflight_.fetch_sub(1, std::memory_order_relaxed);
+      ucp_request_free(request);
+    };
+    param.user_data = this;
+    ucs_status_ptr_t req = ucp_ep_flush_nbx(p->ep, &param);
+    if (UCS_PTR_IS_PTR(req)) inflight_.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+// A failed endpoint is closed at once (UCX asks for that), outside the callback: see close_failed().
+void UcxTransport::close_failed() {
+  for (auto& p : peers_) {
+    if (!p->ep || !p->failed.load(std::memory_order_relaxed)) continue;
+    ucp_request_param_t param{};
+    param.op_attr_mask = UCP_OP_ATTR_FIELD_FLAGS;
+    param.flags = UCP_EP_CLOSE_FLAG_FORCE;
+    ucs_status_ptr_t req = ucp_ep_close_nbx(p->ep, &param);
+    if (UCS_PTR_IS_PTR(req)) ucp_request_free(req);  // completes on its own; nothing waits for it
+    p->ep = nullptr;
+  }
+}
+
 void UcxTransport::on_ep_error(void* arg, ucp_ep_h, ucs_status_t status) {
   auto* p = static_cast<Peer*>(arg);
   if (p->failed.exchange(true)) return;
   UcxTransport* self = p->self;
+  self->closable_ = true;
   if (self->quiet_.load() || !self->handlers_.on_peer_failure) return;
   self->handlers_.on_peer_failure(p->rank, std::string("UCX reported \"") + ucs_status_string(status) +
                                                "\" on the endpoint to rank " + std::to_string(p->rank));

@@ -174,7 +174,7 @@ void UcxTransport::stop() {
           if (theirs.size() == sent.size() * sizeof(std::uint64_t))
             std::memcpy(&expected[r], theirs.data() + rank() * sizeof(std::uint64_t), sizeof(std::uint64_t));
         }
-        wait_for_deliveries(expected, kStopWait);
+        if (!wait_for_deliveries(expected, kStopWait)) why = "messages still missing after " + std::to_string(kStopWait.count()) + " s";
         quiet_ = true;
         boot_.commit_and_fence(false, kStopFenceSeconds, &why);
       }
@@ -182,7 +182,16 @@ void UcxTransport::stop() {
       why = e.what();
     }
   } else {
-    wait_for_deliveries({}, std::chrono::seconds(5));  // no collective with a dead rank: our sends only
+    // No collective with a dead rank: let our own sends finish, and take the other survivors' exits
+    // for what they are from now on.
+    quiet_ = true;
+    flush_requested_ = true;
+    ucp_worker_signal(worker_);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!flush_posted_ && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    if (!wait_for_deliveries({}, std::chrono::seconds(5)))
+      why = std::to_string(inflight_.load()) + " sends still in flight after a peer failed; dropped";
   }
   quiet_ = true;
   exit_ = true;
@@ -192,14 +201,15 @@ void UcxTransport::stop() {
   teardown();
 }
 
-void UcxTransport::wait_for_deliveries(const std::vector<std::uint64_t>& expected,
+bool UcxTransport::wait_for_deliveries(const std::vector<std::uint64_t>& expected,
                                        std::chrono::steady_clock::duration limit) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   for (;;) {
     bool done = inflight_.load() == 0;
     for (std::size_t r = 0; done && r < expected.size(); ++r)
       done = peers_[r]->failed || peers_[r]->received.load() >= expected[r];
-    if (done || std::chrono::steady_clock::now() > deadline) return;
+    if (done) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
 }

@@ -57,9 +57,12 @@ class UcxTransport final : public Transport {
   bool drain();
   void post(int peer, Bytes bytes);
   void deliver(int peer, const void* data, std::size_t len);
-  /// wait_for_deliveries: until `expected[r]` messages came from each live rank r and our sends completed.
-  void wait_for_deliveries(const std::vector<std::uint64_t>& expected, std::chrono::steady_clock::duration limit);
+  /// wait_for_deliveries: until `expected[r]` messages came from each live rank r and our sends completed;
+  /// false when `limit` passed first.
+  bool wait_for_deliveries(const std::vector<std::uint64_t>& expected, std::chrono::steady_clock::duration limit);
   void close_endpoints();
+  void close_failed();
+  void flush_live_endpoints();
   void teardown();
 
   static ucs_status_t on_am(void* arg, const void* header, size_t header_length, void* data, size_t length,
@@ -85,6 +88,8 @@ class UcxTransport final : public Transport {
   std::atomic<bool> exit_{false};
   std::atomic<bool> quiet_{false};  ///< every message arrived: endpoint errors are peers shutting down
   std::atomic<int> inflight_{0};
+  std::atomic<bool> flush_requested_{false}, flush_posted_{false};  ///< stop() after a peer failed
+  bool closable_ = false;  ///< an endpoint failed and awaits closing (progress thread only)
   std::mutex stop_mu_;
   bool started_ = false, stopped_ = false;
 };

@@ -87,16 +87,17 @@ TEST_CASE("loopback: every rank reaches every rank, itself included, from many t
   for (int r = 0; r < kRanks; ++r)
     for (int th = 0; th < kThreads; ++th)
       threads.emplace_back([&, r, th] {
-        for (int i = 0; i < kPerThread; ++i) ts[r]->send((i + th) % kRanks, message(r, std::size_t(i % 97)));
+        for (int i = 0; i < kPerThread; ++i)
+          for (int peer = 0; peer < kRanks; ++peer) ts[r]->send((peer + th) % kRanks, message(r, std::size_t(i % 97)));
       });
   for (auto& th : threads) th.join();
-  const long per_rank = long(kThreads) * kPerThread;  // each rank receives as much as each one sends
+  const long per_rank = long(kRanks) * kThreads * kPerThread;  // from every rank, every thread
   for (int r = 0; r < kRanks; ++r) {
     REQUIRE(inboxes[r]->wait_total(per_rank));
     std::lock_guard lock(inboxes[r]->mu);
     CHECK(inboxes[r]->bad == 0);
     CHECK(inboxes[r]->handler_thread != std::this_thread::get_id());
-    for (int from = 0; from < kRanks; ++from) CHECK(inboxes[r]->from[from] > 0);
+    for (int from = 0; from < kRanks; ++from) CHECK(inboxes[r]->from[from] == long(kThreads) * kPerThread);
   }
   for (auto& t : ts) t->stop();
   for (int r = 0; r < kRanks; ++r) CHECK(inboxes[r]->total() == per_rank);

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,7 +41,7 @@ struct Checker {
   long received = 0;
   std::vector<std::string> errors;
   std::map<int, std::string> failed;  // peer -> why
-  std::vector<Bytes> kept;            // messages a scenario wants to look at after the handler
+  std::set<int> met;                  // peers whose message with sequence number 1 arrived
 
   void error(std::string what) {
     std::lock_guard lock(mu);
@@ -83,12 +84,16 @@ void start_checking(Transport& t, Checker& c) {
   t.start({[&c](int peer, std::span<const std::byte> b) {
              std::string bad = check_message(peer, b);
              if (!bad.empty()) return c.error(bad);
+             std::int64_t seq;
+             std::memcpy(&seq, b.data() + 8, 8);
              std::lock_guard lock(c.mu);
+             if (seq == 1) c.met.insert(peer);
              ++c.received;
              c.cv.notify_all();
            },
            [&c](int peer, const std::string& why) {
              std::lock_guard lock(c.mu);
+             if (c.met.count(peer)) return;  // it met us, then exited: not a failure
              c.failed.emplace(peer, why);
              c.cv.notify_all();
            }});
@@ -185,6 +190,9 @@ int failure(Transport& t) {
   start_checking(t, c);
   for (int peer = 0; peer < t.size(); ++peer) t.send(peer, make_message(t.rank(), 0, 8));  // handshake
   if (!c.wait([&] { return c.received >= t.size(); })) return report(t, c, "failure (handshake)");
+  // Rank 1 dies only once every rank has its hello: an eager send that completed may not have left yet.
+  for (int peer = 0; peer < t.size(); ++peer) t.send(peer, make_message(t.rank(), 2, 8));
+  if (t.rank() == 1 && !c.wait([&] { return c.received >= 2 * t.size(); })) return report(t, c, "failure (acks)");
   if (t.rank() == 1) {
     std::fflush(stdout);
     std::raise(SIGKILL);
@@ -192,16 +200,31 @@ int failure(Transport& t) {
   auto t0 = Clock::now();
   bool seen = c.wait([&] { return c.failed.count(1) > 0; }, 15);
   double s = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::string why;
-  bool only_1 = false;
+  std::string why, others;
   {
     std::lock_guard lock(c.mu);
-    only_1 = c.failed.size() == 1;
     if (seen) why = c.failed[1];
+    for (auto& [peer, w] : c.failed)
+      if (peer != 1 && !c.met.count(peer)) others += " rank " + std::to_string(peer) + " (" + w + ")";
   }
   std::printf("rank %d: %s rank 1 fail after %.2f s: %s\n", t.rank(), seen ? "saw" : "did NOT see", s, why.c_str());
+  // The survivors meet before stopping: stop() is not collective once a rank died, so a survivor that
+  // met everyone may exit while another is still reading its last message, and look failed to it.
+  const std::size_t all_met = t.size() - 1;
+  for (int peer = 0; peer < t.size(); ++peer)
+    if (peer != 1) t.send(peer, make_message(t.rank(), 1, 8));
+  bool met = c.wait([&] { return c.met.size() >= all_met; });
+  {
+    std::lock_guard lock(c.mu);
+    others.clear();
+    for (auto& [peer, w] : c.failed)
+      if (peer != 1 && !c.met.count(peer)) others += " rank " + std::to_string(peer) + " (" + w + ")";
+  }
   t.stop();
-  bool ok = seen && s < 10.0 && only_1 && c.errors.empty();
+  bool ok = seen && s < 10.0 && met && others.empty() && c.errors.empty();
+  if (!others.empty()) std::printf("rank %d: FAILED: live ranks reported as failed:%s\n", t.rank(), others.c_str());
+  if (!met) std::printf("rank %d: FAILED: the survivors did not all meet after the failure\n", t.rank());
+  for (const std::string& e : c.errors) std::printf("rank %d: FAILED: %s\n", t.rank(), e.c_str());
   std::printf("rank %d/%d: failure %s (%s)\n", t.rank(), t.size(), ok ? "ok" : "FAILED", t.description().c_str());
   return ok ? 0 : 1;
 }
