@@ -37,37 +37,82 @@ struct UcxTransport::RecvOp {
   Bytes bytes;
 };
 
+/// Driving marks the thread that holds progress_mu_: a send from inside a handler it runs must not
+/// re-enter UCX (nor try to lock the mutex it holds), so it queues instead.
+thread_local const UcxTransport* tl_driving = nullptr;
+
+struct UcxTransport::Driving {
+  std::unique_lock<std::mutex> lock;
+  explicit Driving(UcxTransport* t, bool wait) : lock(t->progress_mu_, std::defer_lock) {
+    if (wait) lock.lock();
+    else (void)lock.try_lock();
+    if (lock.owns_lock()) tl_driving = t;
+  }
+  ~Driving() {
+    if (lock.owns_lock()) tl_driving = nullptr;
+  }
+};
+
 void UcxTransport::run() {
   auto last_activity = std::chrono::steady_clock::now();
   while (!exit_.load(std::memory_order_acquire)) {
-    bool active = drain();
-    active |= ucp_worker_progress(worker_) != 0;
-    if (flush_requested_.load(std::memory_order_acquire) && !flush_posted_.load(std::memory_order_relaxed)) {
-      flush_live_endpoints();
-      flush_posted_.store(true, std::memory_order_release);
-    }
-    if (closable_) {
-      closable_ = false;
-      close_failed();
-    }
-    auto now = std::chrono::steady_clock::now();
-    if (active) {
-      last_activity = now;
-      continue;
-    }
-    if (now - last_activity < kSpin) continue;
-    // Arm, then look once more: a send queued before arming consumed its wake-up signal in arm().
-    ucs_status_t st = ucp_worker_arm(worker_);
-    if (st == UCS_ERR_BUSY) continue;
     {
-      std::lock_guard lock(mu_);
-      if (!queue_.empty() || (closing_ && !drained_)) continue;
+      Driving driving(this, true);
+      bool active = drain();
+      active |= ucp_worker_progress(worker_) != 0;
+      if (flush_requested_.load(std::memory_order_acquire) && !flush_posted_.load(std::memory_order_relaxed)) {
+        flush_live_endpoints();
+        flush_posted_.store(true, std::memory_order_release);
+      }
+      if (closable_) {
+        closable_ = false;
+        close_failed();
+      }
+      auto now = std::chrono::steady_clock::now();
+      if (active) {
+        last_activity = now;
+        continue;
+      }
+      if (now - last_activity < kSpin) continue;
+      // Arm, then look once more: a send queued before arming consumed its wake-up signal in arm().
+      ucs_status_t st = ucp_worker_arm(worker_);
+      if (st == UCS_ERR_BUSY) continue;
+      {
+        std::lock_guard lock(mu_);
+        if (!queue_.empty() || (closing_ && !drained_)) continue;
+      }
     }
     if (exit_.load(std::memory_order_acquire)) break;
+    // Asleep without the worker: an idle worker thread may drive it meanwhile (poll, send_directly).
     pollfd pfd{efd_, POLLIN, 0};
     ::poll(&pfd, 1, kSleepMs);
     last_activity = std::chrono::steady_clock::now();
   }
+}
+
+bool UcxTransport::poll() {
+  if (!delivering_.load(std::memory_order_acquire) || exit_.load(std::memory_order_acquire) || tl_driving == this)
+    return false;
+  Driving driving(this, false);
+  if (!driving.lock.owns_lock()) return false;
+  bool active = drain();
+  active |= ucp_worker_progress(worker_) != 0;
+  if (inflight_.load(std::memory_order_relaxed) > 0) ucp_worker_signal(worker_);  // the progress thread finishes them
+  return active;
+}
+
+bool UcxTransport::send_directly(int peer, Bytes& bytes) {
+  if (!delivering_.load(std::memory_order_acquire) || tl_driving == this) return false;
+  Driving driving(this, false);
+  if (!driving.lock.owns_lock()) return false;
+  {
+    std::lock_guard lock(mu_);
+    if (closing_) return true;  // dropped, as a queued send would be
+  }
+  post(peer, std::move(bytes));
+  ucp_worker_progress(worker_);
+  if (inflight_.load(std::memory_order_relaxed) > 0) ucp_worker_signal(worker_);
+  return true;
 }
 
 bool UcxTransport::drain() {

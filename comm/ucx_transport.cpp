@@ -44,7 +44,8 @@ void UcxTransport::connect() {
   context_ = setup.context;
   ucp_worker_params_t wp{};
   wp.field_mask = UCP_WORKER_PARAM_FIELD_THREAD_MODE;
-  wp.thread_mode = UCS_THREAD_MODE_SINGLE;  // one progress thread; other threads only ucp_worker_signal
+  // One thread at a time drives the worker (progress_mu_): the progress thread, or an idle worker in poll().
+  wp.thread_mode = UCS_THREAD_MODE_SERIALIZED;
   ucs_status_t st = ucp_worker_create(context_, &wp, &worker_);
   if (st != UCS_OK) throw Error(ucx_error("ucp_worker_create", "starting the UCX worker", st));
   st = ucp_worker_get_efd(worker_, &efd_);
@@ -119,12 +120,14 @@ void UcxTransport::start(TransportHandlers handlers) {
   handlers_ = std::move(handlers);
   started_ = true;
   thread_ = std::thread([this] { run(); });
+  delivering_.store(true, std::memory_order_release);
 }
 
 void UcxTransport::send(int peer, Bytes bytes) {
   if (peer < 0 || peer >= size())
     throw Error("send to rank " + std::to_string(peer) + " in a job of " + std::to_string(size()) + " ranks");
   if (peers_[peer]->failed.load(std::memory_order_relaxed)) return;
+  if (send_directly(peer, bytes)) return;
   bool wake = false;
   {
     std::lock_guard lock(mu_);

@@ -20,7 +20,9 @@
 namespace canopy::comm {
 
 /// UcxTransport owns one UCP worker, driven by one progress thread that posts queued sends, runs the
-/// active-message handlers and sleeps on the worker's event fd when idle. Endpoints use peer error
+/// active-message handlers and sleeps on the worker's event fd when idle. While it sleeps, an idle
+/// worker thread may drive the UCP worker instead (poll(), and sends posted directly), so that a rank
+/// waiting for an answer picks it up without a thread wake-up. Endpoints use peer error
 /// handling, so a dead peer is reported through on_peer_failure instead of hanging the job.
 class UcxTransport final : public Transport {
  public:
@@ -36,6 +38,7 @@ class UcxTransport final : public Transport {
   std::string description() const override { return description_; }
   void start(TransportHandlers handlers) override;
   void send(int peer, Bytes bytes) override;
+  bool poll() override;
   void stop() override;
 
  private:
@@ -53,7 +56,11 @@ class UcxTransport final : public Transport {
 
   void connect();
   void check_program_ids();
+  struct Driving;
   void run();
+  /// send_directly posts `bytes` on the calling thread when no other thread drives the worker; false
+  /// (bytes untouched) when the caller must queue them for the progress thread.
+  bool send_directly(int peer, Bytes& bytes);
   bool drain();
   void post(int peer, Bytes bytes);
   void deliver(int peer, const void* data, std::size_t len);
@@ -90,6 +97,8 @@ class UcxTransport final : public Transport {
   std::atomic<int> inflight_{0};
   std::atomic<bool> flush_requested_{false}, flush_posted_{false};  ///< stop() after a peer failed
   bool closable_ = false;  ///< an endpoint failed and awaits closing (progress thread only)
+  std::mutex progress_mu_;  // held by whichever thread drives the UCP worker (progress thread or poll)
+  std::atomic<bool> delivering_{false};  ///< start() ran: handlers are set
   std::mutex stop_mu_;
   bool started_ = false, stopped_ = false;
 };
