@@ -30,3 +30,8 @@ if(TARGET ranks)
     canopy_add_mpi_test(NAME example.ranks.${_tls}.np3 NP 3 TLS ${_tls} TIMEOUT 120 COMMAND ranks)
   endforeach()
 endif()
+
+# canopy-info under mpirun: every rank prints its place in the job.
+canopy_add_mpi_test(NAME tools.canopy_info.shm.np2 NP 2 TLS shm TIMEOUT 60
+                    PASS_REGULAR_EXPRESSION "Job +rank 1 of 2, [0-9]+ worker\\(s\\), transport ucx: "
+                    COMMAND canopy-info)
