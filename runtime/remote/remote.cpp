@@ -163,10 +163,13 @@ detail::FutureRef Remote::export_future(Frame* f) {
 }
 
 Frame* Remote::import_future(detail::FutureRef ref, Frame* proxy, const detail::ResultCodec* codec) {
-  if (ref.rank == rank_) {
-    // Our own future came back: the original frame, with the export's handle now this one's.
+  auto discard_proxy = [proxy] {
     proxy->ops()->destroy(proxy);
     ::operator delete(proxy, std::align_val_t{64});
+  };
+  if (ref.rank == rank_) {
+    // Our own future came back: the original frame, with the export's handle now this one's.
+    discard_proxy();
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = exports_.find(ref.id);
     if (it == exports_.end())
@@ -176,9 +179,11 @@ Frame* Remote::import_future(detail::FutureRef ref, Frame* proxy, const detail::
     exports_.erase(it);
     return f;
   }
-  if (ref.rank < 0 || ref.rank >= ranks_)
+  if (ref.rank < 0 || ref.rank >= ranks_) {
+    discard_proxy();
     throw RemoteError("canopy: a message names a future of rank " + std::to_string(ref.rank) + " in a job of " +
                       std::to_string(ranks_) + " ranks");
+  }
   // One handle for the Future being built, one for the table until the value arrives.
   proxy->refs.store(2 * detail::kHandleRef, std::memory_order_relaxed);
   const std::uint64_t request = next_id();
