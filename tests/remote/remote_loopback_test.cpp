@@ -3,6 +3,7 @@
 #include <canopy/canopy.hpp>
 #include <catch2/catch.hpp>
 
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -146,6 +147,24 @@ struct Unsendable {
 // Outside an anonymous namespace: the message names a plain function by its exported symbol.
 int read_unsendable(canopy::Context&, Unsendable u) { return static_cast<int>(u.text.size()); }
 }  // namespace canopy_test_remote
+
+namespace canopy_test_remote {
+/// Token is move-only and travels through its own Serializer.
+struct Token {
+  std::unique_ptr<int> value;
+};
+inline Token make_token(canopy::Context& ctx, int x) { return Token{std::make_unique<int>(x * 10 + ctx.rank())}; }
+}  // namespace canopy_test_remote
+
+template <>
+struct canopy::Serializer<canopy_test_remote::Token> {
+  static void write(canopy::Writer& out, const canopy_test_remote::Token& t) { out.write(*t.value); }
+  static canopy_test_remote::Token read(canopy::Reader& in) { return {std::make_unique<int>(in.read<int>())}; }
+};
+
+TEST_CASE("a move-only result with its own Serializer comes back", "[remote]") {
+  CHECK(run_job(2, [](canopy::Context& ctx) { return *ctx.spawn(canopy::on_rank(1), make_token, 4).get().value; }) == 41);
+}
 
 TEST_CASE("an argument that cannot travel is refused at the spawn, naming its type", "[remote]") {
   auto msg = run_job(2, [](canopy::Context& ctx) {

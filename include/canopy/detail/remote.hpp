@@ -93,7 +93,8 @@ struct RemoteFrame final : ResultFrame<R> {
     if constexpr (!std::is_void_v<R>) ::new (out) R(std::move(*static_cast<RemoteFrame*>(base)->result.ptr()));
   }
   static void copy_result(Frame* base, void* out) {
-    if constexpr (!std::is_void_v<R>) ::new (out) R(*static_cast<RemoteFrame*>(base)->result.ptr());
+    if constexpr (!std::is_void_v<R> && std::is_copy_constructible_v<R>)
+      ::new (out) R(*static_cast<RemoteFrame*>(base)->result.ptr());
   }
   static const char* type_name() { return typeid(F).name(); }
   static const void* function_address(const Frame* base) {
@@ -108,7 +109,9 @@ struct RemoteFrame final : ResultFrame<R> {
     in.expect_end();
   }
   static constexpr RemoteFrameOps kOps{
-      {{&execute_frame}, &run, &destroy, &take_result, &copy_result, &type_name, &function_address, true}, &decode};
+      {{&execute_frame}, &run, &destroy, &take_result, &copy_result, &type_name, &function_address,
+       std::is_void_v<R> || std::is_copy_constructible_v<R>},
+      &decode};
 };
 
 /// run_remote is RemoteTaskEntry::run for one task signature.
