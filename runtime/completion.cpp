@@ -61,8 +61,10 @@ std::uint64_t task_id(const Frame* f) {
   static std::atomic<std::uint64_t> next{0};
   std::uint64_t id = f->id.load(std::memory_order_acquire);
   if (id != 0) return id;
-  // Global in the job: the rank in the top 16 bits, a sequence of this process below.
-  const std::uint64_t rank = f->worker ? static_cast<std::uint64_t>(f->worker->rank) : 0;
+  // Global in the job: the rank in the top 16 bits, a sequence of this process below. The rank is the
+  // calling worker's (f->worker belongs to whoever runs f, and may change under us meanwhile).
+  const detail::WorkerHot* caller = Scheduler::current_hot();
+  const std::uint64_t rank = caller ? static_cast<std::uint64_t>(caller->rank) : 0;
   std::uint64_t fresh = (rank << 48) | (next.fetch_add(1, std::memory_order_relaxed) + 1);
   return f->id.compare_exchange_strong(id, fresh, std::memory_order_acq_rel) ? fresh : id;
 }

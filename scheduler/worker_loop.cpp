@@ -197,7 +197,7 @@ void Scheduler::loop_entry() {
 }
 
 void Scheduler::idle(Worker* w) {
-  auto polled_at = std::chrono::steady_clock::now();
+  const auto idle_since = std::chrono::steady_clock::now();
   for (int round = 0; round < kSpinRounds; ++round) {
     bool cross = round % kCrossSocketEvery == kCrossSocketEvery - 1;
     if (stopping()) return;
@@ -208,15 +208,12 @@ void Scheduler::idle(Worker* w) {
       return;
     }
     if (opts_.idle_poll) {
-      // Messages handled here may have queued work or resumed a fiber: look again at once. While
-      // answers from other ranks are due, keep polling a while longer than the steal rounds alone.
-      auto now = std::chrono::steady_clock::now();
-      if (opts_.idle_poll()) {
-        polled_at = now;
-        round = -1;
-        continue;
-      }
-      if (round == kSpinRounds - 1 && external_.load(std::memory_order_relaxed) > 0 && now - polled_at < kRemoteSpin)
+      // Messages handled here may have resumed a fiber or put a task on this worker's deque: back to
+      // the loop, which looks there first. While answers from other ranks are due, keep polling a while
+      // longer than the steal rounds alone.
+      if (opts_.idle_poll()) return;
+      if (round == kSpinRounds - 1 && external_.load(std::memory_order_relaxed) > 0 &&
+          std::chrono::steady_clock::now() - idle_since < kRemoteSpin)
         round = kSpinRounds - 2;
     }
     for (int i = 0; i < (round < 16 ? 16 : 128); ++i) _mm_pause();

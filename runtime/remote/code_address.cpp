@@ -76,17 +76,8 @@ bool contains(const Module& m, std::uintptr_t p, std::size_t size) {
   return false;
 }
 
-}  // namespace
-
-comm::CodeAddress code_address_of(const void* p) {
-  if (!p) return {};
-  auto addr = reinterpret_cast<std::uintptr_t>(p);
-  const Module* m = modules().find([&](const Module& mod) { return contains(mod, addr, 1); });
-  if (!m) throw Error("canopy: internal error: code at " + std::to_string(addr) + " lies in no loaded module");
-  return {m->hash, addr - m->base};
-}
-
-const void* code_pointer(comm::CodeAddress a) {
+/// resolve finds the module a code address names and checks that the address lies in it.
+const void* resolve(comm::CodeAddress a) {
   const Module* m = modules().find([&](const Module& mod) {
     return mod.hash == a.module && a.offset <= UINTPTR_MAX - mod.base && contains(mod, mod.base + a.offset, 8);
   });
@@ -94,6 +85,41 @@ const void* code_pointer(comm::CodeAddress a) {
     throw comm::ProtocolError("canopy: a message names code (module " + std::to_string(a.module) + ", offset " +
                               std::to_string(a.offset) + ") that this program does not have");
   return reinterpret_cast<const void*>(m->base + a.offset);
+}
+
+/// Recent remembers the last few translations a thread made: a stream of messages names the same few
+/// entries, and the module table sits behind a mutex.
+struct Recent {
+  struct Pair {
+    comm::CodeAddress address;
+    const void* pointer = nullptr;
+  };
+  Pair pairs[4];
+  unsigned next = 0;
+  void remember(comm::CodeAddress a, const void* p) { pairs[next++ % 4] = {a, p}; }
+};
+thread_local Recent recent;
+
+}  // namespace
+
+comm::CodeAddress code_address_of(const void* p) {
+  if (!p) return {};
+  for (const Recent::Pair& r : recent.pairs)
+    if (r.pointer == p) return r.address;
+  auto addr = reinterpret_cast<std::uintptr_t>(p);
+  const Module* m = modules().find([&](const Module& mod) { return contains(mod, addr, 1); });
+  if (!m) throw Error("canopy: internal error: code at " + std::to_string(addr) + " lies in no loaded module");
+  comm::CodeAddress a{m->hash, addr - m->base};
+  recent.remember(a, p);
+  return a;
+}
+
+const void* code_pointer(comm::CodeAddress a) {
+  for (const Recent::Pair& r : recent.pairs)
+    if (r.pointer && r.address == a) return r.pointer;
+  const void* p = resolve(a);
+  recent.remember(a, p);
+  return p;
 }
 
 }  // namespace canopy::rt

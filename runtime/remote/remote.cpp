@@ -253,7 +253,10 @@ void Remote::submit_detached(Frame* f, std::uint32_t depth) {
   f->parent = sink_.get();  // counted in the sink's join record, which nobody waits on, then freed
   f->refs.store(detail::kJoinRef, std::memory_order_relaxed);
   f->depth_plus_one.store(depth, std::memory_order_relaxed);
-  scheduler_->submit(f, -1);
+  // On a worker (one that polled the transport, or sent from a task) the task goes on its own deque,
+  // where it runs next without a lock or a wake-up; the progress thread queues it for the workers.
+  if (detail::WorkerHot* w = sched::Scheduler::current_hot()) w->push_task(f);
+  else scheduler_->submit(f, -1);
 }
 
 template <class Job>
