@@ -135,23 +135,22 @@ void Remote::send_spawn(Frame* parent, Frame* child, int rank, const detail::Rem
   const std::uint64_t id = next_id();
   comm::Bytes bytes =
       comm::encode(comm::SpawnMsg{id, task_depth(parent) + 1, code_address_of(entry), code_address_of(function), args});
-  std::exception_ptr dead;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!failed_[static_cast<std::size_t>(rank)].empty()) {
-      dead = std::make_exception_ptr(RemoteError("canopy: task '" + task_name(child) + "' cannot run on rank " +
-                                                 std::to_string(rank) + ": " + failed_[static_cast<std::size_t>(rank)]));
-    } else {
-      pending_[id] = Pending{child, rank, false};
-      scheduler_->external_begin();
-    }
-  }
-  if (dead) {
-    child->error = dead;
+  if (std::string why = await_answer(id, Pending{child, rank, false}); !why.empty()) {
+    child->error = std::make_exception_ptr(
+        RemoteError("canopy: task '" + task_name(child) + "' cannot run on rank " + std::to_string(rank) + ": " + why));
     complete(child);
     return;
   }
   transport_->send(rank, std::move(bytes));
+}
+
+std::string Remote::await_answer(std::uint64_t id, Pending p) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::string& why = failed_[static_cast<std::size_t>(p.rank)];
+  if (!why.empty()) return why;
+  pending_[id] = p;
+  scheduler_->external_begin();  // an answer is owed from outside: idle workers are no deadlock
+  return {};
 }
 
 detail::FutureRef Remote::export_future(Frame* f) {
@@ -187,31 +186,15 @@ Frame* Remote::import_future(detail::FutureRef ref, Frame* proxy, const detail::
   // One handle for the Future being built, one for the table until the value arrives.
   proxy->refs.store(2 * detail::kHandleRef, std::memory_order_relaxed);
   const std::uint64_t request = next_id();
-  std::exception_ptr dead;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!failed_[static_cast<std::size_t>(ref.rank)].empty()) {
-      dead = std::make_exception_ptr(RemoteError("canopy: a future of rank " + std::to_string(ref.rank) +
-                                                 " cannot be read: " + failed_[static_cast<std::size_t>(ref.rank)]));
-    } else {
-      pending_[request] = Pending{proxy, ref.rank, true};
-      scheduler_->external_begin();
-    }
-  }
-  if (dead) {
-    proxy->error = dead;
+  if (std::string why = await_answer(request, Pending{proxy, ref.rank, true}); !why.empty()) {
+    proxy->error = std::make_exception_ptr(
+        RemoteError("canopy: a future of rank " + std::to_string(ref.rank) + " cannot be read: " + why));
     complete(proxy);
     release_ref(proxy, detail::kHandleRef);
     return proxy;
   }
   send(ref.rank, comm::FetchMsg{ref.id, request, code_address_of(codec)});
   return proxy;
-}
-
-std::exception_ptr Remote::failed_rank_error(int rank) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const std::string& why = failed_[static_cast<std::size_t>(rank)];
-  return why.empty() ? nullptr : std::make_exception_ptr(RemoteError("canopy: rank " + std::to_string(rank) + " failed: " + why));
 }
 
 void Remote::on_message(int peer, std::span<const std::byte> bytes) {

@@ -49,8 +49,6 @@ class Remote {
                   const void* function, std::vector<std::byte> args);
   detail::FutureRef export_future(detail::Frame* f);
   detail::Frame* import_future(detail::FutureRef ref, detail::Frame* proxy, const detail::ResultCodec* codec);
-  /// failed_rank_error is the RemoteError for `rank`, or null while it is alive.
-  std::exception_ptr failed_rank_error(int rank);
 
   /// end_run tells the other ranks that rank 0's root of the current run finished (rank 0 only).
   void end_run() noexcept;
@@ -69,6 +67,9 @@ class Remote {
 
   std::uint64_t next_id() { return (std::uint64_t(rank_) << 48) | ++sequence_; }
   void send(int peer, const comm::Message& m);
+  /// await_answer records that `id` waits for an answer from p.rank; when that rank has failed it records
+  /// nothing and returns why.
+  std::string await_answer(std::uint64_t id, Pending p);
   void on_message(int peer, std::span<const std::byte> bytes);
   void on_peer_failure(int peer, const std::string& why);
   void on_spawn(int peer, const comm::SpawnMsg& m);
