@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -80,10 +82,14 @@ bool kernel_has_guard_install() {
   return ok;
 }
 
+/// What the waiters saw of their own wait on the gate, and what their parent saw of its waits on them.
 struct Outcome {
-  long resumed = 0;
-  long refused = 0;
-  std::string message;
+  std::atomic<long> resumed{0};  // waiters whose get() on the gate parked and returned
+  std::atomic<long> refused{0};  // waiters whose get() on the gate was refused at the fiber limit
+  std::mutex lock;
+  std::string message;         // a waiter's refusal
+  long parent_refused = 0;     // the parent's own get() on a waiter refused (it could not park either)
+  std::string parent_message;
   long peak_rss_kib = 0;
   long peak_maps = 0;
 };
@@ -97,28 +103,39 @@ int gate(canopy::Context&, std::atomic<int>* arrived, int expected, Outcome* out
   return 1;
 }
 
-int wait_at_gate(canopy::Context&, canopy::Future<int> g, std::atomic<int>* arrived) {
+int wait_at_gate(canopy::Context&, canopy::Future<int> g, std::atomic<int>* arrived, Outcome* out) {
   arrived->fetch_add(1, std::memory_order_acq_rel);
-  return g.get();
+  try {
+    g.get();
+    out->resumed.fetch_add(1, std::memory_order_relaxed);
+  } catch (const canopy::Error& e) {
+    out->refused.fetch_add(1, std::memory_order_relaxed);
+    std::lock_guard<std::mutex> hold(out->lock);
+    out->message = e.what();
+  }
+  return 0;
 }
 
-Outcome park_many(canopy::Context& ctx, int n) {
+/// park_many parks n waiters on one gate (the Outcome, with its atomics and lock, cannot be moved: it
+/// comes back on the heap).
+std::unique_ptr<Outcome> park_many(canopy::Context& ctx, int n) {
   std::atomic<int> arrived{0};
-  Outcome out;
+  auto out = std::make_unique<Outcome>();
   // Placed: the gate must not be run inline by the first waiter that gets it.
-  canopy::Future<int> g = ctx.spawn(canopy::on_socket(0), gate, &arrived, n, &out);
+  canopy::Future<int> g = ctx.spawn(canopy::on_socket(0), gate, &arrived, n, out.get());
   std::vector<canopy::Future<int>> waiters;
   waiters.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) waiters.push_back(ctx.spawn(wait_at_gate, g, &arrived));
+  for (int i = 0; i < n; ++i) waiters.push_back(ctx.spawn(wait_at_gate, g, &arrived, out.get()));
+  // The parent's own get may be refused too when the waiters hold every fiber.
   for (auto& w : waiters) {
     try {
-      out.resumed += w.get();
+      w.get();
     } catch (const canopy::Error& e) {
-      ++out.refused;
-      out.message = e.what();
+      ++out->parent_refused;
+      out->parent_message = e.what();
     }
   }
-  ctx.wait_all();  // the gate and the waiters whose get was refused still use `arrived` and `out`
+  ctx.wait_all();  // the gate and the waiters the parent could not wait for still use `arrived` and `out`
   return out;
 }
 
@@ -137,20 +154,23 @@ constexpr bool kMemoryFigures = true;
 TEST_CASE("100 000 tasks parked at once all resume", "[core][fiber][parked]") {
   canopy::Runtime rt(runtime_config(4));
   const long rss_before = rss_kib();
-  Outcome out = rt.run(park_many, kParked);
+  std::unique_ptr<Outcome> result = rt.run(park_many, kParked);
+  const Outcome& out = *result;
+  const long resumed = out.resumed.load(), refused = out.refused.load();
   const long rss_after = rss_kib();
   std::printf("%d parked tasks: peak RSS %ld KiB over %ld KiB before (%.1f KiB per parked task), %ld mappings; "
               "%ld KiB after they resumed\n",
               kParked, out.peak_rss_kib, rss_before, double(out.peak_rss_kib - rss_before) / double(kParked),
               out.peak_maps, rss_after);
   if (kernel_has_guard_install()) {
-    CHECK(out.refused == 0);
-    CHECK(out.resumed == kParked);
+    CHECK(refused == 0);
+    CHECK(out.parent_refused == 0);
+    CHECK(resumed == kParked);
     if (kMemoryFigures) CHECK(out.peak_maps < 20000);
   } else {
     // Two mappings per stack: the wait past vm.max_map_count's share is refused with a clear error.
-    CHECK(out.resumed + out.refused == kParked);
-    if (out.refused > 0) CHECK_THAT(out.message, Contains("vm.max_map_count"));
+    CHECK(resumed + refused == kParked);
+    if (refused > 0) CHECK_THAT(out.message, Contains("vm.max_map_count"));
   }
   // The stacks beyond each worker's cache went back to the OS.
   if (kMemoryFigures) CHECK(rss_after - rss_before < (out.peak_rss_kib - rss_before) / 4);
@@ -162,12 +182,15 @@ TEST_CASE("past max_fibers a wait throws canopy::Error naming the limit, and the
   canopy::Config cfg = runtime_config(workers);
   cfg.max_fibers = 64;
   canopy::Runtime rt(cfg);
-  Outcome out = rt.run(park_many, 300);
-  CHECK(out.resumed + out.refused == 300);
-  CHECK(out.refused > 0);
-  CHECK(out.resumed >= 64 - 2 * workers);
+  std::unique_ptr<Outcome> result = rt.run(park_many, 300);
+  const Outcome& out = *result;
+  const long resumed = out.resumed.load(), refused = out.refused.load();
+  CHECK(resumed + refused == 300);
+  CHECK(refused > 0);
+  CHECK(resumed >= 64 - 2 * workers);
   CHECK_THAT(out.message, Contains("the limit of 64 tasks parked at once") && Contains("CANOPY_MAX_FIBERS") &&
                               Contains("cannot wait for task"));
+  if (out.parent_refused > 0) CHECK_THAT(out.parent_message, Contains("the limit of 64 tasks parked at once"));
   // Refused waits left nothing registered behind: a deadlock now is reported, not a crash.
   struct Slot {
     canopy::Future<int> f;
