@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "canopy/errors.hpp"
+#include "cancel.hpp"
 #include "deadlock.hpp"
 #include "frame_arena.hpp"
 #include "join.hpp"
@@ -51,6 +52,7 @@ __attribute__((always_inline)) inline void run_body_inline(Frame* f) {
   } else {
     f->ops()->run(f);
   }
+  if (f->error) [[unlikely]] cancel_siblings(f);  // before its own children finish: siblings stop now
   if (f->unjoined) detail::finish_children(f);
   if (f->deps) finish_deps(f, witness_start);
 }
@@ -209,9 +211,11 @@ void future_get(Frame* c, void* out) {
       w = sched::Scheduler::current_hot();
     }
   }
+  if (c->deps && me) rt::adopt_created(me, c);  // the regions it returns are now the receiver's
   if (c->error) {
     c->error_observed.store(true, std::memory_order_release);
     std::exception_ptr e = c->error;
+    if (me && c->parent == me && rt::children_all_finished(me)) rt::children_settled(me);
     rt::release_ref_on(w, c, mine);
     std::rethrow_exception(e);
   }
@@ -234,10 +238,16 @@ void future_get(Frame* c, void* out) {
 
 void finish_children(Frame* c) {
   std::exception_ptr child_error = rt::join_children(c);
-  if (!c->error) c->error = child_error;  // the task's own exception wins over its children's
+  if (!child_error) return;
+  // The task's own exception comes first, its children's nested in it; a Cancelled that escaped the
+  // body (a get() on a cancelled sibling) gives way to the real error.
+  if (!c->error || rt::is_cancelled_error(c)) c->error = child_error;
+  else c->error = rt::combine_errors({c->error, child_error});
+  rt::cancel_siblings(c);
 }
 
 void finish_inline_deps(Frame* c) {
+  rt::adopt_created(c->parent, c);  // the regions it returns are now its parent's
   // The inline get reads no clock when the body starts: the witness record covers the end only.
   rt::finish_deps(c, rt::trace_clock_ns());
   delete std::exchange(c->deps, nullptr);
@@ -246,11 +256,13 @@ void finish_inline_deps(Frame* c) {
 void rethrow_inline_child_error(WorkerHot* w, Frame* c) {
   c->error_observed.store(true, std::memory_order_relaxed);
   std::exception_ptr e = c->error;
+  if (rt::children_all_finished(c->parent)) rt::children_settled(c->parent);  // no sibling left to cancel
   rt::release_ref_on(w, c, kHandleRef + kJoinRef);
   std::rethrow_exception(e);
 }
 
 void inline_child_threw(Frame* c) {
+  rt::cancel_siblings(c);
   if (c->unjoined) finish_children(c);  // c's own exception stays its error
   rethrow_inline_child_error(back_to_parent(c->parent, c), c);
 }

@@ -1,8 +1,11 @@
 #include "join.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <vector>
 
 #include "canopy/errors.hpp"
+#include "cancel.hpp"
 #include "completion.hpp"
 #include "deadlock.hpp"
 #include "log.hpp"
@@ -53,6 +56,7 @@ bool child_finished(Frame* child) {
   JoinState* j = join_state_of(child->parent);
   const bool failed = static_cast<bool>(child->error);
   if (failed) {
+    cancel_siblings(child);  // already done when the body threw; a remote task's failure arrives here
     Frame* head = j->failed.load(std::memory_order_relaxed);
     do child->next_failed = head;
     while (!j->failed.compare_exchange_weak(head, child, std::memory_order_release, std::memory_order_relaxed));
@@ -90,16 +94,23 @@ std::exception_ptr join_children(Frame* me) {
     if (!first) first = std::make_exception_ptr(DeadlockError(deadlock_report()));
   }
   me->unjoined = 0;
+  std::vector<std::exception_ptr> errors;  // the errors nobody got, latest first
   if (JoinState* j = me->join.exchange(nullptr, std::memory_order_acquire)) {
     for (Frame* c = j->failed.load(std::memory_order_acquire); c;) {
       Frame* next = c->next_failed;
-      if (!c->error_observed.exchange(true, std::memory_order_acq_rel) && !first) first = c->error;
+      // A Cancelled is the consequence of another error (reported on its own) or of Future::cancel.
+      if (!c->error_observed.exchange(true, std::memory_order_acq_rel) && !is_cancelled_error(c))
+        errors.push_back(c->error);
       release_ref(c, detail::kJoinRef);
       c = next;
     }
     delete j;
   }
-  return first;
+  children_settled(me);  // every child has finished: later children run again
+  if (first) errors.push_back(first);
+  if (errors.empty()) return nullptr;
+  std::reverse(errors.begin(), errors.end());  // the first to fail first, each later one nested in it
+  return combine_errors(errors);
 }
 
 void cancel_join_wait(Frame* me) {
@@ -107,6 +118,8 @@ void cancel_join_wait(Frame* me) {
   const std::uint32_t running = static_cast<std::uint32_t>(kJoinBias - j->finished.load(std::memory_order_relaxed));
   j->finished.store(me->unjoined - running, std::memory_order_relaxed);
 }
+
+bool children_all_finished(const Frame* me) { return finished_count(me) == me->unjoined; }
 
 std::uint32_t unfinished_children(const Frame* me) {
   const JoinState* j = me->join.load(std::memory_order_acquire);

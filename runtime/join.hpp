@@ -31,10 +31,13 @@ inline constexpr std::uint64_t kJoinBias = std::uint64_t{1} << 62;
 /// listed there, keeping its join reference) and resumes the parent when it waits for this one last.
 /// Returns whether the child's join reference is still to be dropped.
 bool child_finished(detail::Frame* child);
-/// join_children waits until every child of `me` has completed and returns the first error nobody got.
+/// join_children waits until every child of `me` has completed and returns the first error nobody got,
+/// with the later ones nested in it (a Cancelled child's error is not reported).
 std::exception_ptr join_children(detail::Frame* me);
 /// cancel_join_wait takes `me`'s parked join out of its waiting mode (deadlock recovery, nothing runs).
 void cancel_join_wait(detail::Frame* me);
+/// children_all_finished says that no child of the running task `me` is unfinished.
+bool children_all_finished(const detail::Frame* me);
 /// unfinished_children is how many children `me` waits for in a parked join (for messages).
 std::uint32_t unfinished_children(const detail::Frame* me);
 

@@ -32,7 +32,10 @@ bool grants(Privilege held, const char* held_op, Privilege asked, const char* as
   const detail::RegionNode* n = r.node;
   std::ostringstream msg;
   msg << "canopy::PrivilegeError: " << r.where.file_name() << ":" << r.where.line() << ": task '"
-      << task_name(parent) << "' spawns '" << callable_name(child_type, child_fn) << "' with "
+      << task_name(parent) << "' ";
+  if (!child_fn && std::strcmp(child_type, "ctx.access") == 0) msg << "asks ctx.access for ";
+  else msg << "spawns '" << callable_name(child_type, child_fn) << "' with ";
+  msg
       << privilege_name(r.privilege, r.op) << " on region #" << n->id << " " << box_of(n).str() << " of "
       << demangle(r.elem_type) << " (root region #" << n->storage->root_id << "), but ";
   std::vector<std::string> holdings;
@@ -50,6 +53,16 @@ bool grants(Privilege held, const char* held_op, Privilege asked, const char* as
 }
 
 }  // namespace
+
+void adopt_created(detail::Frame* receiver, const detail::Frame* c) {
+  if (!receiver || !c->deps || receiver == c) return;
+  std::vector<Held> created;
+  for (const Held& h : c->deps->held)
+    if (h.created) created.push_back(h);
+  if (created.empty()) return;
+  std::vector<Held>& held = deps_of(receiver).held;
+  held.insert(held.end(), created.begin(), created.end());
+}
 
 }  // namespace canopy::rt
 
@@ -113,7 +126,8 @@ RegionNode* create_region_for(Frame* task, int dims, const std::int64_t* extent,
   const WorkerHot* w = current_worker_hot();
   if (!w || w->current != task) wrong_context(task, "create_region");
   RegionNode* n = region_create(dims, extent, elem_size, elem_align, elem_type);
-  rt::deps_of(task).held.push_back(rt::Held{n->storage->root_id, rt::box_of(n), Privilege::read_write, nullptr, n->id});
+  rt::deps_of(task).held.push_back(
+      rt::Held{n->storage->root_id, rt::box_of(n), Privilege::read_write, nullptr, n->id, /*created=*/true});
   return n;
 }
 

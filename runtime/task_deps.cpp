@@ -51,6 +51,10 @@ void finish_deps(detail::Frame* f, std::int64_t witness_start_ns) {
     // Finishing runs on a worker of the same runtime as the successor (never read s->parent: the
     // parent may be migrating right now).
     detail::WorkerHot* w = sched::Scheduler::current_hot();
+    if (!w) {  // an inline mapping's last accessor went away off the workers: through its scheduler
+      static_cast<sched::Scheduler*>(f->worker->scheduler)->submit(s, s->deps->socket);
+      continue;
+    }
     if (s->deps->socket >= 0) static_cast<sched::Scheduler*>(w->scheduler)->submit(s, s->deps->socket);
     else w->push_task(s);
   }

@@ -22,6 +22,7 @@ struct Held {
   Privilege privilege;
   const char* op;            // reduction operator (mangled), for reduce
   std::uint64_t region_id;
+  bool created = false;      // the task (or a child whose result it got) made the region
 };
 
 }  // namespace canopy::rt
@@ -53,6 +54,9 @@ detail::TaskDeps& deps_of(detail::Frame* f);
 /// finish_deps runs when a task's body and children are done: folds its reductions, drops its
 /// analyzer and releases the successors whose last predecessor it was.
 void finish_deps(detail::Frame* f, std::int64_t witness_start_ns);
+/// adopt_created gives `receiver`, which got c's result, read-write on the regions c created (or
+/// received from its own children's results): a region a task returns belongs to whoever receives it.
+void adopt_created(detail::Frame* receiver, const detail::Frame* c);
 /// privilege_name is "read", "write", "read_write" or "reduce<Op>".
 std::string privilege_name(Privilege p, const char* op);
 

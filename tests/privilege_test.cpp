@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
+
 using Catch::Matchers::Contains;
 
 namespace privtest {
@@ -253,7 +255,7 @@ std::string run_case(int depth, std::vector<long>* v_after, std::vector<long>* o
   std::vector<R1> keep;
   holder_depth = -1;
   std::string error = rt.run(top<Case>, depth, true, &keep);
-  canopy::Read<long> v(keep.at(0)), o(keep.at(1));  // every task has finished: read the data directly
+  const canopy::Read<long> v = canopy_test::peek(keep.at(0)), o = canopy_test::peek(keep.at(1));
   v_after->assign(v.begin(), v.end());
   other_after->assign(o.begin(), o.end());
   return error;
@@ -316,8 +318,9 @@ std::vector<long> two_pieces_top(canopy::Context& ctx, int depth) {
 void marker(canopy::Context&, canopy::Write<long> w) {
   for (long& x : w) x = 77;
 }
-/// uncaught_top runs a sibling that writes parts[1] and a chain on parts[0] whose last task makes a
-/// spawn outside what it holds; nobody catches the error.
+/// uncaught_top runs a sibling that writes parts[1] and then a chain on parts[0] whose last task makes
+/// a spawn outside what it holds; nobody catches the error. The siblings are joined before the chain
+/// starts: a failure cancels the siblings that have not started, and these must have run.
 long uncaught_top(canopy::Context& ctx, int depth, std::vector<R1>* keep) {
   R1 v = ctx.create_region<long>(kN);
   R1 other = ctx.create_region<long>(4);
@@ -325,8 +328,9 @@ long uncaught_top(canopy::Context& ctx, int depth, std::vector<R1>* keep) {
   ctx.spawn(fill, canopy::write(v));
   ctx.spawn(fill_other, canopy::write(other));
   Parts parts = v.partition_equal(2);
-  auto chain = ctx.spawn(hold<PartlyOutside>, depth, false, v, other, canopy::read_write(parts[0]));
   ctx.spawn(marker, canopy::write(parts[1]));
+  ctx.wait_all();
+  auto chain = ctx.spawn(hold<PartlyOutside>, depth, false, v, other, canopy::read_write(parts[0]));
   chain.get();  // rethrows
   return 0;
 }
@@ -394,7 +398,7 @@ TEST_CASE("a PrivilegeError nobody catches reaches rt.run and leaves data and ru
   }
   CHECK(holder_depth == depth);
   // Every task has finished: the data is what the tasks that ran wrote, and nothing else.
-  canopy::Read<long> v(keep.at(0)), other(keep.at(1));
+  const canopy::Read<long> v = canopy_test::peek(keep.at(0)), other = canopy_test::peek(keep.at(1));
   for (std::int64_t i = 0; i < kN; ++i) CHECK(v[i] == (i < 8 ? initial(i) : 77));
   for (long x : other) CHECK(x == 5);
   // The runtime is still usable, and the check still lets valid work through.

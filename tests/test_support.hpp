@@ -15,6 +15,13 @@ namespace canopy_test {
 /// and 8 (oversubscribed: threads are preempted at random points, which is what finds races).
 #define CANOPY_WORKER_COUNTS() GENERATE(1, 2, 8)
 
+/// peek reads a region's data once every task has finished (rt.run returned): tasks get accessors only
+/// from their parameters and ctx.access, which order them; a test looks at the result from outside.
+template <class T, int N>
+canopy::Read<T, N> peek(const canopy::Region<T, N>& r) {
+  return canopy::detail::AccessorFactory::make<canopy::Read<T, N>>(r, nullptr);
+}
+
 /// runtime_config is the Config of a test runtime with `w` workers.
 inline canopy::Config runtime_config(int w) {
   canopy::Config cfg;

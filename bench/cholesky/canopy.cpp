@@ -104,7 +104,7 @@ void syrk_task(canopy::Context& ctx, canopy::Read<double, 2> a, canopy::ReadWrit
 double cholesky_top(canopy::Context& ctx, double* data, long n, long b, long leaf) {
   Matrix m = ctx.create_region<double, 2>({static_cast<std::size_t>(n), static_cast<std::size_t>(n)});
   {
-    canopy::ReadWrite<double, 2> all(m);
+    canopy::ReadWrite<double, 2> all = ctx.access(canopy::read_write(m));
     std::memcpy(all.data(), data, sizeof(double) * static_cast<std::size_t>(n * n));
   }
   // The lower tiles, as pieces of one disjoint partition; handles made before the clock starts.
@@ -133,7 +133,7 @@ double cholesky_top(canopy::Context& ctx, double* data, long n, long b, long lea
   ctx.wait_all();
   const double seconds = deps::seconds_since(t0);
 
-  canopy::Read<double, 2> all(m);
+  canopy::Read<double, 2> all = ctx.access(canopy::read(m));
   std::memcpy(data, all.data(), sizeof(double) * static_cast<std::size_t>(n * n));
   return seconds;
 }

@@ -114,7 +114,7 @@ Sample spawn_top(canopy::Context& ctx, Variant v, long n, long rounds) {
     ys.push_back(yp[static_cast<std::size_t>(i)]);
   }
   if (v != Variant::gated) {  // (the gate writes it in the gated variant)
-    canopy::ReadWrite<double> sa(s);
+    canopy::ReadWrite<double> sa = ctx.access(canopy::read_write(s));
     sa[0] = 1.0;
   }
 
@@ -153,7 +153,7 @@ Sample spawn_top(canopy::Context& ctx, Variant v, long n, long rounds) {
     if (v == Variant::none) {
       got = plain[static_cast<std::size_t>(i)];
     } else {
-      canopy::Read<double> acc(xs[static_cast<std::size_t>(i)]);  // r+w: the last outputs (swapped in)
+      canopy::Read<double> acc = ctx.access(canopy::read(xs[static_cast<std::size_t>(i)]));  // r+w: the last outputs (swapped in)
       got = acc[i];
     }
     if (got != want)

@@ -20,7 +20,7 @@ double stencil_top(canopy::Context& ctx, long width, long steps, long iterations
   canopy::Region<Cell> buf[2] = {ctx.create_region<Cell>(static_cast<std::size_t>(width)),
                                  ctx.create_region<Cell>(static_cast<std::size_t>(width))};
   {
-    canopy::Write<Cell> first(buf[0]);
+    canopy::Write<Cell> first = ctx.access(canopy::write(buf[0]));
     for (long i = 0; i < width; ++i) first[i] = Cell{initial(i), 0.0};
   }
   std::vector<canopy::Region<Cell>> piece[2];
@@ -43,7 +43,7 @@ double stencil_top(canopy::Context& ctx, long width, long steps, long iterations
   ctx.wait_all();
   const double seconds = deps::seconds_since(t0);
 
-  canopy::Read<Cell> last(buf[steps % 2]);
+  canopy::Read<Cell> last = ctx.access(canopy::read(buf[steps % 2]));
   for (long i = 0; i < width; ++i) final_row[i] = last[i];
   return seconds;
 }

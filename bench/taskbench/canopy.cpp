@@ -51,7 +51,7 @@ double taskbench_top(canopy::Context& ctx, const Graph* gp, Work work, Cell* cel
     for (std::size_t i = 0; i < w; ++i) piece[static_cast<std::size_t>(t)].push_back(p[i]);
   }
   {
-    canopy::Write<Cell> first(rows[0]);
+    canopy::Write<Cell> first = ctx.access(canopy::write(rows[0]));
     for (long i = 0; i < g.width; ++i) first[i] = Cell{stencil::initial(i), 0.0};
   }
 
@@ -71,7 +71,7 @@ double taskbench_top(canopy::Context& ctx, const Graph* gp, Work work, Cell* cel
   const double seconds = deps::seconds_since(t0);
 
   for (long t = 0; t <= g.steps; ++t) {
-    canopy::Read<Cell> row(rows[static_cast<std::size_t>(t)]);
+    canopy::Read<Cell> row = ctx.access(canopy::read(rows[static_cast<std::size_t>(t)]));
     for (long i = 0; i < g.points_at(t); ++i) cells[static_cast<std::size_t>(t) * w + static_cast<std::size_t>(i)] = row[i];
   }
   return seconds;

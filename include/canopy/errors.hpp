@@ -25,5 +25,9 @@ struct RemoteError : Error {
 struct DeadlockError : Error {
   using Error::Error;
 };
+/// Cancelled: the task never ran: a sibling failed before it started, or Future::cancel was called.
+struct Cancelled : Error {
+  using Error::Error;
+};
 
 }  // namespace canopy

@@ -1,6 +1,7 @@
 #pragma once
 // Future<R>: the result of a spawned task. FutureMap<R>: the results of an index launch.
 #include <cstddef>
+#include <exception>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -44,6 +45,13 @@ class Future {
   void wait() const {
     if (!frame_) throw Error("canopy::Future::wait on an empty future");
     if (!ready()) detail::future_wait(frame_);
+  }
+  /// cancel cancels the task and its subtree: not started yet, it never runs and get() throws
+  /// canopy::Cancelled; running, its ctx.cancelled() and its descendants' become true, and its children
+  /// that have not started are not run. Finished, nothing changes. (A task on another rank is not told.)
+  void cancel() const {
+    if (!frame_) throw_empty("cancel");
+    frame_->cancel.fetch_or(detail::kCancelled | detail::kChildrenCancelled, std::memory_order_release);
   }
   /// ready says whether the task has finished.
   bool ready() const { return frame_ && frame_->state.load(std::memory_order_acquire) == detail::kDone; }
@@ -89,14 +97,31 @@ class FutureMap {
   auto begin() { return futures_.begin(); }
   auto end() { return futures_.end(); }
 
-  /// get waits for every point and returns their results in index order (void for void tasks).
+  /// get waits for every point and returns their results in index order (void for void tasks). A point
+  /// that throws stops it with that exception; a cancelled point is passed over so that the failure that
+  /// cancelled it is the one thrown (canopy::Cancelled only when no other point failed).
   auto get() {
+    std::exception_ptr cancelled;
     if constexpr (std::is_void_v<R>) {
-      for (auto& f : futures_) f.get();
+      for (auto& f : futures_) {
+        try {
+          f.get();
+        } catch (const Cancelled&) {
+          if (!cancelled) cancelled = std::current_exception();
+        }
+      }
+      if (cancelled) std::rethrow_exception(cancelled);
     } else {
       std::vector<R> all;
       all.reserve(futures_.size());
-      for (auto& f : futures_) all.push_back(f.get());
+      for (auto& f : futures_) {
+        try {
+          all.push_back(f.get());
+        } catch (const Cancelled&) {
+          if (!cancelled) cancelled = std::current_exception();
+        }
+      }
+      if (cancelled) std::rethrow_exception(cancelled);
       return all;
     }
   }

@@ -2,6 +2,8 @@
 // Privilege requests: what a child task may do with a region. Passed to spawn; the child receives the
 // matching accessor (canopy/accessor.hpp) in the same argument position.
 #include <concepts>
+#include <cstddef>
+#include <utility>
 #include <limits>
 #include <source_location>
 #include <type_traits>
@@ -77,7 +79,66 @@ Request<T, N, Privilege::reduce, Op> reduce(const Region<T, N>& r,
   return {r, loc};
 }
 
+/// Each<T, N> stands, in a request given to spawn_each, for the i-th piece of a partition at point i.
+template <class T, int N>
+struct Each {
+  Partition<T, N> parts;
+};
+/// each(p): in spawn_each, point i's request is on p[i] (e.g. canopy::write(canopy::each(parts))).
+template <class T, int N>
+Each<T, N> each(const Partition<T, N>& p) {
+  return {p};
+}
+
+/// EachRequest<T, N, P, Op> asks for privilege P on piece i of a partition, at point i of spawn_each.
+template <class T, int N, Privilege P, class Op = void>
+struct EachRequest {
+  Partition<T, N> parts;
+  std::source_location where;
+};
+template <class T, int N>
+EachRequest<T, N, Privilege::read> read(const Each<T, N>& e, std::source_location loc = std::source_location::current()) {
+  return {e.parts, loc};
+}
+template <class T, int N>
+EachRequest<T, N, Privilege::write> write(const Each<T, N>& e, std::source_location loc = std::source_location::current()) {
+  return {e.parts, loc};
+}
+template <class T, int N>
+EachRequest<T, N, Privilege::read_write> read_write(const Each<T, N>& e,
+                                                    std::source_location loc = std::source_location::current()) {
+  return {e.parts, loc};
+}
+template <class Op, class T, int N>
+EachRequest<T, N, Privilege::reduce, Op> reduce(const Each<T, N>& e,
+                                                std::source_location loc = std::source_location::current()) {
+  return {e.parts, loc};
+}
+
 namespace detail {
+/// point_arg is what point i of spawn_each receives for an argument: piece i for an EachRequest, else
+/// the argument itself (copied).
+template <class X>
+const X& point_arg(const X& x, std::size_t) {
+  return x;
+}
+template <class T, int N, Privilege P, class Op>
+Request<T, N, P, Op> point_arg(const EachRequest<T, N, P, Op>& e, std::size_t i) {
+  return {e.parts[i], e.where};
+}
+template <class X>
+using point_arg_t = std::decay_t<decltype(point_arg(std::declval<const std::decay_t<X>&>(), std::size_t{}))>;
+template <class X>
+struct is_each_request : std::false_type {};
+template <class T, int N, Privilege P, class Op>
+struct is_each_request<EachRequest<T, N, P, Op>> : std::true_type {};
+/// each_size is the number of pieces of an EachRequest, or SIZE_MAX for any other argument.
+template <class X>
+std::size_t each_size(const X& x) {
+  if constexpr (is_each_request<X>::value) return x.parts.size();
+  else return static_cast<std::size_t>(-1);
+}
+
 template <class X>
 struct is_request : std::false_type {};
 template <class T, int N, Privilege P, class Op>

@@ -60,6 +60,12 @@ class Region {
   Partition<T, N> partition_equal(std::size_t pieces) const;
   /// partition makes pieces from user boxes; disjoint when no two overlap (aliased otherwise).
   Partition<T, N> partition(const std::vector<Rect<N>>& boxes) const;
+  /// rows is the sub-region of rows [lo, hi) with all of this region's columns (2-D).
+  Region rows(std::int64_t lo, std::int64_t hi) const requires(N == 2);
+  /// partition_rows_like cuts a 2-D region into pieces of the rows that the pieces of a 1-D partition
+  /// cover (piece i holds rows p[i].bounds() and every column): X's rows aligned with y's pieces.
+  template <class U>
+  Partition<T, N> partition_rows_like(const Partition<U, 1>& p) const requires(N == 2);
 
   /// node is the runtime's record (for the runtime and accessors).
   detail::RegionNode* node() const {
@@ -119,6 +125,30 @@ Partition<T, N> Region<T, N>::partition(const std::vector<Rect<N>>& boxes) const
     hi.insert(hi.end(), b.hi.begin(), b.hi.end());
   }
   return Partition<T, N>(detail::region_partition(node(), boxes.size(), lo.data(), hi.data()));
+}
+
+template <class T, int N>
+Region<T, N> Region<T, N>::rows(std::int64_t lo, std::int64_t hi) const requires(N == 2) {
+  Rect<N> box = bounds();
+  box.lo[0] = lo;
+  box.hi[0] = hi;
+  return sub(box);
+}
+
+template <class T, int N>
+template <class U>
+Partition<T, N> Region<T, N>::partition_rows_like(const Partition<U, 1>& p) const requires(N == 2) {
+  const Rect<N> all = bounds();
+  std::vector<Rect<N>> boxes;
+  boxes.reserve(p.size());
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const Rect<1> rows = p[i].bounds();
+    Rect<N> box = all;
+    box.lo[0] = rows.lo[0];
+    box.hi[0] = rows.hi[0];
+    boxes.push_back(box);
+  }
+  return partition(boxes);
 }
 
 }  // namespace canopy

@@ -1,5 +1,6 @@
 #pragma once
 // The inline spawn path: build the child's frame in the worker's frame cache and push it on the deque.
+#include <algorithm>
 #include <cstddef>
 #include <utility>
 #include <vector>
@@ -77,15 +78,21 @@ __attribute__((always_inline)) inline Frame* launch(Frame* me, Placement place, 
 
 template <class F, class... A>
   requires(!detail::is_placement_v<F>)
-__attribute__((always_inline)) inline Future<detail::task_result_t<F, A...>> Context::spawn(F&& fn, A&&... args) {
-  using R = detail::task_result_t<F, A...>;
-  return Future<R>(detail::launch<R>(self(), anywhere, std::forward<F>(fn), std::forward<A>(args)...));
+__attribute__((always_inline)) inline Future<detail::spawn_result_t<F, A...>> Context::spawn(F&& fn, A&&... args) {
+  using R = detail::spawn_result_t<F, A...>;
+  if constexpr (detail::spawn_checks<F, A...>())
+    return Future<R>(detail::launch<R>(self(), anywhere, std::forward<F>(fn), std::forward<A>(args)...));
+  else
+    return {};
 }
 
 template <class F, class... A>
-Future<detail::task_result_t<F, A...>> Context::spawn(Placement place, F&& fn, A&&... args) {
-  using R = detail::task_result_t<F, A...>;
-  return Future<R>(detail::launch<R>(self(), place, std::forward<F>(fn), std::forward<A>(args)...));
+Future<detail::spawn_result_t<F, A...>> Context::spawn(Placement place, F&& fn, A&&... args) {
+  using R = detail::spawn_result_t<F, A...>;
+  if constexpr (detail::spawn_checks<F, A...>())
+    return Future<R>(detail::launch<R>(self(), place, std::forward<F>(fn), std::forward<A>(args)...));
+  else
+    return {};
 }
 
 template <class T, int N>
@@ -104,10 +111,24 @@ Region<T, N> Context::create_region(const std::array<std::size_t, N>& extent) {
 template <class F, class... A>
 FutureMap<detail::index_result_t<F, A...>> Context::spawn_each(std::size_t n, F&& fn, A&&... args) {
   using R = detail::index_result_t<F, A...>;
-  std::vector<Future<R>> futures;
-  futures.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) futures.push_back(spawn(fn, i, args...));
-  return FutureMap<R>(std::move(futures));
+  if constexpr (detail::spawn_checks<F, std::size_t, detail::point_arg_t<A>...>()) {
+    const std::size_t pieces = std::min({static_cast<std::size_t>(-1), detail::each_size(args)...});
+    if (pieces < n) detail::too_few_pieces(self(), n, pieces);
+    std::vector<Future<R>> futures;
+    futures.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) futures.push_back(spawn(fn, i, detail::point_arg(args, i)...));
+    return FutureMap<R>(std::move(futures));
+  } else {
+    return {};
+  }
+}
+
+template <class T, int N, Privilege P, class Op>
+detail::access_t<T, N, P> Context::access(const Request<T, N, P, Op>& request) {
+  static_assert(P != Privilege::reduce,
+                "canopy: ctx.access gives read, write or read_write; fold reductions in child tasks");
+  detail::RequestInfo info = detail::info_of(request);
+  return detail::AccessorFactory::make<detail::access_t<T, N, P>>(request.region, detail::access_begin(self(), info));
 }
 
 inline void Context::wait_all() { detail::wait_all_children(self()); }

@@ -34,6 +34,7 @@ struct SinkFrame final : Frame {
   SinkFrame() {
     task_ops = &kSinkOps;
     depth_plus_one.store(1, std::memory_order_relaxed);
+    cancel.store(detail::kIsolated, std::memory_order_relaxed);  // unrelated tasks: one's failure cancels no other
   }
 };
 

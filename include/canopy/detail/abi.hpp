@@ -17,6 +17,7 @@ struct Frame;
 struct WorkerHot;
 struct RequestInfo;
 struct RegionNode;
+struct Mapping;
 struct RemoteTaskEntry;
 struct ResultCodec;
 
@@ -55,6 +56,12 @@ CANOPY_EXPORT void check_requests(const Frame* parent, const RequestInfo* reques
 /// false when it waits for earlier siblings (it is queued when the last one finishes).
 CANOPY_EXPORT bool admit_child(Frame* parent, Frame* child, const RequestInfo* requests, std::size_t n,
                                int socket);
+/// access_begin starts an inline mapping (ctx.access) of `request` for `parent`: checks that it holds
+/// what it asks, records it in its analyzer, and waits for the earlier conflicting children. The
+/// returned mapping carries one reference, which the accessor takes over.
+CANOPY_EXPORT Mapping* access_begin(Frame* parent, const RequestInfo& request);
+/// too_few_pieces throws Error: spawn_each of n points was given canopy::each over fewer pieces.
+[[noreturn]] CANOPY_EXPORT void too_few_pieces(const Frame* parent, std::size_t n, std::size_t pieces);
 /// create_region_for makes a root region that `task` holds read-write.
 CANOPY_EXPORT RegionNode* create_region_for(Frame* task, int dims, const std::int64_t* extent, std::size_t elem_size,
                                             std::size_t elem_align, const char* elem_type);
@@ -66,6 +73,13 @@ CANOPY_EXPORT void finish_children(Frame* c);
 CANOPY_EXPORT void finish_inline_deps(Frame* c);
 /// rethrow_inline_child_error marks c's exception observed, frees c and rethrows the exception.
 [[noreturn]] CANOPY_EXPORT void rethrow_inline_child_error(WorkerHot* w, Frame* c);
+
+/// not_run records that `f`, cancelled before it started, does not run: its error becomes a
+/// canopy::Cancelled naming it (its arguments are destroyed by the caller).
+CANOPY_EXPORT void not_run(Frame* f);
+/// task_cancelled is ctx.cancelled(): f was cancelled, or an ancestor was, or a sibling of f or of an
+/// ancestor failed (the walk up runs only here, never when a task starts).
+CANOPY_EXPORT bool task_cancelled(const Frame* f);
 
 /// inline_child_threw finishes an inline child whose body threw (its exception is in c->error): waits
 /// for its children, gives the worker back to the parent, frees c and rethrows. Called outside any

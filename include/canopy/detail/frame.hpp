@@ -42,6 +42,17 @@ inline constexpr std::uintptr_t kDone = 1;
 inline constexpr std::uint32_t kJoinRef = 1;
 inline constexpr std::uint32_t kHandleRef = 2;
 
+/// Frame::cancel bits. kCancelled: the task is cancelled (Future::cancel); kChildrenCancelled: its
+/// children that have not started are not run (one of them failed, or it is cancelled itself); kNotRun:
+/// the task was cancelled before it started (its error is a Cancelled); kIsolated: a stand-in parent
+/// whose children do not cancel one another (tasks run for another rank); kTold: ctx.cancelled() found
+/// a cancelled ancestor (a cache: a running task never becomes uncancelled).
+inline constexpr std::uint8_t kCancelled = 1;
+inline constexpr std::uint8_t kChildrenCancelled = 2;
+inline constexpr std::uint8_t kNotRun = 4;
+inline constexpr std::uint8_t kIsolated = 8;
+inline constexpr std::uint8_t kTold = 16;
+
 
 /// Frame is the base of every task record; one is allocated per spawn.
 struct Frame : Task, Context {
@@ -52,6 +63,7 @@ struct Frame : Task, Context {
   std::uint8_t size_class = kHeapFrame;
   std::atomic<bool> error_observed{false};
   std::atomic<bool> result_moved{false};  // a move-only result went to one of several handles
+  std::atomic<std::uint8_t> cancel{0};    // kCancelled, kChildrenCancelled, kNotRun, kIsolated, kTold
   std::uint32_t unjoined = 0;             // children spawned and not yet joined (touched by this task only)
   // Zero at every spawn, kept together so that the stores merge.
   std::atomic<std::uintptr_t> state{kPending};     // kPending, kDone or a waiter list
@@ -70,6 +82,14 @@ struct Frame : Task, Context {
   void link_child(Frame* c) {
     c->parent = this;
     ++unjoined;
+  }
+
+  /// start_cancelled says, when the task is about to start, that it must not run: it was cancelled,
+  /// or its parent's children are (two loads; ancestors further up are not looked at).
+  bool start_cancelled() const {
+    std::uint8_t bits = cancel.load(std::memory_order_relaxed);
+    if (parent) bits |= parent->cancel.load(std::memory_order_relaxed);
+    return (bits & (kCancelled | kChildrenCancelled)) != 0;
   }
 };
 
@@ -138,16 +158,20 @@ struct TypedFrame final : ResultFrame<R> {
   static void run(Frame* base) {
     auto* self = static_cast<TypedFrame*>(base);
     Context& ctx = *self;
-    try {
-      if constexpr (std::is_void_v<R>) {
-        std::apply([&](A&... a) { std::invoke(self->fn, ctx, accessor_for(self, std::move(a))...); }, self->args);
-      } else {
-        std::apply(
-            [&](A&... a) { self->result.emplace(std::invoke(self->fn, ctx, accessor_for(self, std::move(a))...)); },
-            self->args);
+    if (self->start_cancelled()) [[unlikely]] {
+      not_run(self);  // its error becomes canopy::Cancelled; the arguments are destroyed below
+    } else {
+      try {
+        if constexpr (std::is_void_v<R>) {
+          std::apply([&](A&... a) { std::invoke(self->fn, ctx, accessor_for(self, std::move(a))...); }, self->args);
+        } else {
+          std::apply(
+              [&](A&... a) { self->result.emplace(std::invoke(self->fn, ctx, accessor_for(self, std::move(a))...)); },
+              self->args);
+        }
+      } catch (...) {
+        self->error = std::current_exception();
       }
-    } catch (...) {
-      self->error = std::current_exception();
     }
     self->args.~tuple();
     if constexpr (!std::is_trivially_destructible_v<F>) self->fn.~F();
@@ -200,3 +224,7 @@ struct TypedFrame final : ResultFrame<R> {
 
 
 }  // namespace canopy::detail
+
+namespace canopy {
+inline bool Context::cancelled() const { return detail::task_cancelled(static_cast<const detail::Frame*>(this)); }
+}  // namespace canopy

@@ -69,6 +69,10 @@ __attribute__((always_inline)) inline R run_own_child(WorkerHot* w, Frame* c) {
     ~Value() {}
     std::conditional_t<std::is_void_v<R>, char, R> r;
   } value;
+  if (c->start_cancelled()) [[unlikely]] {
+    c->ops()->run(c);  // sees the flag: does not call the body, stores canopy::Cancelled
+    inline_child_threw(c);
+  }
   if (!invoke_own_child<R>(c, &value.r)) [[unlikely]] inline_child_threw(c);
   if (c->unjoined) [[unlikely]] finish_children(c);
   if (c->deps) [[unlikely]] finish_inline_deps(c);  // the frame goes back below without free_frame_on
