@@ -12,7 +12,11 @@ mark_as_advanced(CANOPY_INSTALL_CMAKEDIR)
 # linked; comm/CMakeLists.txt adds its directory for dlopen().
 set_target_properties(canopy PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
 
-install(TARGETS canopy EXPORT canopyTargets
+set(_canopy_libraries canopy)
+if(TARGET canopy_checked)
+  list(APPEND _canopy_libraries canopy_checked)
+endif()
+install(TARGETS ${_canopy_libraries} EXPORT canopyTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT canopy_runtime NAMELINK_COMPONENT canopy_development
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT canopy_development
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT canopy_runtime)

@@ -29,3 +29,5 @@ if("thread" IN_LIST _canopy_sanitizers AND "address" IN_LIST _canopy_sanitizers)
 endif()
 option(CANOPY_STACK_CLASH_PROTECTION
        "Build the library and (as an interface option) its consumers with -fstack-clash-protection, so that a task's frame larger than the fiber stack's guard gap still faults there" ON)
+option(CANOPY_CHECKED_VARIANT
+       "Also build and install canopy::canopy_checked: the same library with CANOPY_CHECKED=1 for its users (bounds checks, the race witness)" ON)

@@ -70,6 +70,18 @@ if(NOT app_out MATCHES "fib\\(20\\) = 6765")
   message(FATAL_ERROR "unexpected consumer output: ${app_out}")
 endif()
 
+# 3b. The checked variant (canopy::canopy_checked), when this build made one.
+if(EXISTS ${prefix}/${LIBDIR}/libcanopy_checked.so)
+  if(NOT EXISTS ${WORK_DIR}/consumer/app_checked)
+    message(FATAL_ERROR "libcanopy_checked.so is installed but the package offers no canopy::canopy_checked")
+  endif()
+  run(app_checked COMMAND ${WORK_DIR}/consumer/app_checked)
+  message(STATUS "${app_checked_out}")
+  if(NOT app_checked_out MATCHES "witness on" OR NOT app_checked_out MATCHES "out-of-bounds access")
+    message(FATAL_ERROR "unexpected output of the checked consumer: ${app_checked_out}")
+  endif()
+endif()
+
 # 4. pkg-config: compile the same program by hand with the flags canopy.pc gives.
 find_program(PKG_CONFIG pkg-config)
 if(PKG_CONFIG)
