@@ -89,10 +89,13 @@ void cancel_siblings(Frame* f) {
   p->cancel.fetch_or(detail::kChildrenCancelled, std::memory_order_release);
 }
 
-void children_settled(Frame* me) {
+void failure_observed(Frame* me) {
   const std::uint8_t bits = me->cancel.load(std::memory_order_relaxed);
-  if ((bits & detail::kChildrenCancelled) && !(bits & detail::kCancelled))
-    me->cancel.fetch_and(static_cast<std::uint8_t>(~detail::kChildrenCancelled), std::memory_order_relaxed);
+  if (!(bits & detail::kChildrenCancelled) || (bits & detail::kCancelled)) return;
+  // Children spawned until now that have not started stay cancelled (the count); later ones run (the
+  // bit). The count is published before the bit clears: a child that sees the bit clear sees the count.
+  me->observed_failures.fetch_add(1, std::memory_order_relaxed);
+  me->cancel.fetch_and(static_cast<std::uint8_t>(~detail::kChildrenCancelled), std::memory_order_release);
 }
 
 std::exception_ptr combine_errors(const std::vector<std::exception_ptr>& errors) {

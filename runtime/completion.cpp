@@ -106,12 +106,16 @@ void complete(Frame* f) {
   // A root has no join reference: once it is published as done its frame may vanish.
   const bool child = f->parent != nullptr;
   std::uintptr_t s = f->state.exchange(kDone, std::memory_order_acq_rel);
+  // Counted in the parent's join before its waiters resume: a parent woken in get() then finds it
+  // among its finished children (and lifts the cancellation a failure caused once all have). The list
+  // taken above is ours alone, and nothing below reads f once it is counted.
+  const bool drop_join_ref = child && child_finished(f);
   for (auto* w = reinterpret_cast<Waiter*>(s); w;) {
     Waiter* next = w->next;  // read before resuming: a resumed waiter's record may vanish
     Scheduler::resume(*w);
     w = next;
   }
-  if (child && child_finished(f)) release_ref(f, detail::kJoinRef);
+  if (drop_join_ref) release_ref(f, detail::kJoinRef);
 }
 
 void release_ref(Frame* f, std::uint32_t delta) { release_ref_on(Scheduler::current_hot(), f, delta); }
@@ -215,7 +219,7 @@ void future_get(Frame* c, void* out) {
   if (c->error) {
     c->error_observed.store(true, std::memory_order_release);
     std::exception_ptr e = c->error;
-    if (me && c->parent == me && rt::children_all_finished(me)) rt::children_settled(me);
+    if (me && c->parent == me) rt::failure_observed(me);
     rt::release_ref_on(w, c, mine);
     std::rethrow_exception(e);
   }
@@ -237,7 +241,14 @@ void future_get(Frame* c, void* out) {
 }
 
 void finish_children(Frame* c) {
+  // Before the join, which finishes them all; called where the body was, so our frame marks its end.
+  const std::string dangling = rt::dangling_captures(c, __builtin_frame_address(0));
   std::exception_ptr child_error = rt::join_children(c);
+  if (!dangling.empty()) {
+    rt::log(rt::Subsystem::sched).error("{}", dangling);
+    const std::exception_ptr e = std::make_exception_ptr(Error(dangling));
+    child_error = child_error ? rt::combine_errors({e, child_error}) : e;
+  }
   if (!child_error) return;
   // The task's own exception comes first, its children's nested in it; a Cancelled that escaped the
   // body (a get() on a cancelled sibling) gives way to the real error.
@@ -256,7 +267,7 @@ void finish_inline_deps(Frame* c) {
 void rethrow_inline_child_error(WorkerHot* w, Frame* c) {
   c->error_observed.store(true, std::memory_order_relaxed);
   std::exception_ptr e = c->error;
-  if (rt::children_all_finished(c->parent)) rt::children_settled(c->parent);  // no sibling left to cancel
+  rt::failure_observed(c->parent);
   rt::release_ref_on(w, c, kHandleRef + kJoinRef);
   std::rethrow_exception(e);
 }

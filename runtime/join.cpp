@@ -106,7 +106,7 @@ std::exception_ptr join_children(Frame* me) {
     }
     delete j;
   }
-  children_settled(me);  // every child has finished: later children run again
+  failure_observed(me);  // later children run again
   if (first) errors.push_back(first);
   if (errors.empty()) return nullptr;
   std::reverse(errors.begin(), errors.end());  // the first to fail first, each later one nested in it
@@ -118,8 +118,6 @@ void cancel_join_wait(Frame* me) {
   const std::uint32_t running = static_cast<std::uint32_t>(kJoinBias - j->finished.load(std::memory_order_relaxed));
   j->finished.store(me->unjoined - running, std::memory_order_relaxed);
 }
-
-bool children_all_finished(const Frame* me) { return finished_count(me) == me->unjoined; }
 
 std::uint32_t unfinished_children(const Frame* me) {
   const JoinState* j = me->join.load(std::memory_order_acquire);

@@ -36,8 +36,6 @@ bool child_finished(detail::Frame* child);
 std::exception_ptr join_children(detail::Frame* me);
 /// cancel_join_wait takes `me`'s parked join out of its waiting mode (deadlock recovery, nothing runs).
 void cancel_join_wait(detail::Frame* me);
-/// children_all_finished says that no child of the running task `me` is unfinished.
-bool children_all_finished(const detail::Frame* me);
 /// unfinished_children is how many children `me` waits for in a parked join (for messages).
 std::uint32_t unfinished_children(const detail::Frame* me);
 

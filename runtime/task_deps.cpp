@@ -14,14 +14,6 @@ TaskDeps::~TaskDeps() {
   for (Storage* s : reduced_storage) storage_release(s);
 }
 
-void attach_reduction(Frame* task, ReductionBufferBase* buffer, Storage* region_storage) {
-  std::unique_ptr<ReductionBufferBase> owned(buffer);
-  TaskDeps& d = rt::deps_of(task);
-  d.reductions.push_back(std::move(owned));
-  storage_retain(region_storage);  // the accessor and the request are gone by the time it is folded
-  d.reduced_storage.push_back(region_storage);
-}
-
 }  // namespace canopy::detail
 
 namespace canopy::rt {
@@ -33,12 +25,9 @@ detail::TaskDeps& deps_of(detail::Frame* f) {
 
 void finish_deps(detail::Frame* f, std::int64_t witness_start_ns) {
   detail::TaskDeps& d = *f->deps;
-  for (std::size_t i = 0; i < d.reductions.size(); ++i) {
-    std::lock_guard<std::mutex> lk(d.reduced_storage[i]->fold_mutex);
-    d.reductions[i]->fold_into_region();
-  }
-  d.reductions.clear();
+  fold_reductions(f);
   d.analyzer.reset();
+  release_stack_captures(d);
   witness_record(f, witness_start_ns);
   std::vector<detail::Frame*> released;
   {

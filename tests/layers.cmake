@@ -24,3 +24,6 @@ canopy_must_not_compile(hand_made_accessor layers/must_not_compile/hand_made_acc
                         "is private within this context|no matching function for call to [^ ]*canopy::Read<long int>::Read")
 canopy_must_not_compile(access_reduce layers/must_not_compile/access_reduce.cpp
                         "fold reductions in child tasks")
+canopy_add_test(layers_reduce_test LABELS core SOURCES layers/reduce_test.cpp)
+canopy_add_test(layers_dangling_test LABELS core SOURCES layers/dangling_test.cpp)
+target_compile_definitions(layers_dangling_test PRIVATE CANOPY_CHECKED=1)

@@ -48,11 +48,15 @@ double to_positive_double(std::string_view s, std::string_view what) {
   throw std::invalid_argument(std::string(what) + ": not a positive number: '" + std::string(s) + "'");
 }
 
-// --suite: suite names, plus spawn-deps (which is not a block suite, see deps.hpp).
+// --suite: suite names, plus spawn-deps and reduce (which are not block suites, see deps.hpp).
 void add_suites(Options& o, std::string_view list) {
   for (const std::string& s : split(list)) {
     if (s == "spawn-deps") {
       o.spawn_deps = true;
+      continue;
+    }
+    if (s == "reduce") {
+      o.reduce = true;
       continue;
     }
     auto id = parse_suite(s);
@@ -78,6 +82,11 @@ bool parse_graph_option(Options& o, std::string_view arg, const std::function<st
   else if (arg == "--n") o.n_override[SuiteId::cholesky] = positive(value(), arg);  // canopy-bench-deps's name
   else if (arg == "--spawns") o.spawn.spawns = positive(value(), arg);
   else if (arg == "--shared-max") o.spawn.shared_max = to_int(value(), arg);
+  else if (arg == "--reducers") o.reduce_opt.reducers = positive(value(), arg);
+  else if (arg == "--layers") {
+    o.reduce_opt.layers.clear();
+    for (const std::string& s : split(value())) o.reduce_opt.layers.push_back(static_cast<int>(to_int(s, arg)));
+  }
   else if (arg == "--siblings") {
     o.spawn.siblings.clear();
     for (const std::string& s : split(value())) o.spawn.siblings.push_back(positive(s, arg));
@@ -121,7 +130,8 @@ const char* usage(Mode mode) {
          "              --width W (stencil: the workers; taskbench: max(4, workers), at most 16)\n"
          "              --max-task-us US --min-task-us US (halving; small 32..1, medium 200..0.25)\n"
          "              --target-ms MS (one run; small 3, medium 10)  --max-tasks N (small 2000, medium 10000)\n"
-         "  spawn-deps: --siblings 10,1000,100000 --spawns N --variants r+w,rw+shared,none,gated --shared-max N\n";
+         "  spawn-deps: --siblings 10,1000,100000 --spawns N --variants r+w,rw+shared,none,gated --shared-max N\n"
+         "  reduce:     (only when named in --suite) --layers 0,1,2,3 --reducers N (default 10000)\n";
 }
 
 Options parse_options(int argc, char** argv, Mode mode) {
@@ -176,7 +186,7 @@ Options parse_options(int argc, char** argv, Mode mode) {
       throw std::invalid_argument("unknown argument '" + std::string(arg) + "'");
     }
   }
-  if (o.suites.empty() && !o.spawn_deps) {
+  if (o.suites.empty() && !o.spawn_deps && !o.reduce) {
     if (mode == Mode::deps) {
       o.suites = {SuiteId::cholesky, SuiteId::stencil, SuiteId::taskbench};
       o.spawn_deps = true;
@@ -195,6 +205,8 @@ Options parse_options(int argc, char** argv, Mode mode) {
   }
   o.spawn.repeat = o.repeat;
   o.spawn.workers = *std::max_element(o.workers.begin(), o.workers.end());
+  o.reduce_opt.repeat = o.repeat;
+  o.reduce_opt.workers = o.workers;
   return o;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "harness/suite.hpp"
+#include "reduce/reduce.hpp"
 #include "spawn_deps/deps.hpp"
 
 namespace bench {
@@ -28,6 +29,8 @@ struct Options {
   GraphParams graph;                // cholesky, stencil, taskbench
   bool spawn_deps = false;          // run the spawn-deps suite (its own table; not in the JSON)
   deps::Options spawn;              // its options
+  bool reduce = false;              // run the reduce suite (its own table; not in the JSON)
+  reduce::Options reduce_opt;       // its options
   int settle_ms = 10;               // pause between runs, so one runtime's idle spinning ends first
   int serve_boost_fiber = 0;        // internal: run as the Boost.Fiber server with this many threads
   bool help = false;

@@ -103,6 +103,8 @@ void validate(bench::Options& opt) {
       throw std::invalid_argument("this canopy-bench was built without " + std::string(bench::name(r)));
   if (opt.spawn_deps && !kCanopyBuilt)
     throw std::invalid_argument("spawn-deps: this canopy-bench was built without the Canopy library");
+  if (opt.reduce && !kCanopyBuilt)
+    throw std::invalid_argument("reduce: this canopy-bench was built without the Canopy library");
   // Inputs and sweeps are checked now, so that a typo fails before minutes of benchmarking.
   for (auto& [s, n] : opt.n_override) bench::input_for(s, opt.size, n, opt.graph);
   const int most_workers = *std::max_element(opt.workers.begin(), opt.workers.end());
@@ -116,20 +118,34 @@ void validate(bench::Options& opt) {
                                 "it (Debian: apt-get install gnuplot-nox) or leave out --plot");
 }
 
-// spawn-deps, when asked for and Canopy is among the runtimes.
-bool run_spawn_deps(const bench::Options& opt) {
-  if (!opt.spawn_deps) return true;
-  if (std::find(opt.runtimes.begin(), opt.runtimes.end(), bench::RuntimeId::canopy) == opt.runtimes.end()) return true;
+// own_table runs a suite that prints its own table (spawn-deps, reduce) when asked for: false when it
+// failed, after saying so.
+template <class Suite>
+bool own_table(bool asked, const char* name, Suite&& suite) {
+  if (!asked) return true;
 #ifdef CANOPY_BENCH_HAVE_CANOPY
   try {
-    return bench::deps::run_spawn_deps(opt.spawn);
+    return suite();
   } catch (const std::exception& e) {
-    std::cerr << "canopy-bench: spawn-deps: " << e.what() << "\n";
+    std::cerr << "canopy-bench: " << name << ": " << e.what() << "\n";
     return false;
   }
 #else
+  (void)name;
+  (void)suite;
   return false;  // validate() refused it already
 #endif
+}
+
+// spawn-deps, when asked for and Canopy is among the runtimes.
+bool run_spawn_deps(const bench::Options& opt) {
+  if (std::find(opt.runtimes.begin(), opt.runtimes.end(), bench::RuntimeId::canopy) == opt.runtimes.end()) return true;
+  return own_table(opt.spawn_deps, "spawn-deps", [&] { return bench::deps::run_spawn_deps(opt.spawn); });
+}
+
+// reduce, when asked for.
+bool run_reduce(const bench::Options& opt) {
+  return own_table(opt.reduce, "reduce", [&] { return bench::reduce::run_reduce(opt.reduce_opt); });
 }
 
 }  // namespace
@@ -167,6 +183,7 @@ int main(int argc, char** argv, Mode mode) {
 
   std::vector<bench::Block> blocks;
   bool ok = run_spawn_deps(opt);
+  ok = run_reduce(opt) && ok;
   try {
     if (!opt.suites.empty()) ok = run_on_big_stack([&] { return bench::run_benchmarks(opt, blocks) ? 0 : 1; }) == 0 && ok;
   } catch (const std::exception& e) {

@@ -2,17 +2,20 @@
 // Accessors: what a task receives for each privilege request, in the same argument position, or what
 // ctx.access returns. Read<T, N>, Write<T, N>, ReadWrite<T, N> index the region by global indices;
 // Reduce<T, Op, N> folds into a private buffer that the runtime combines into the region when the task
-// finishes. Only the runtime makes accessors: one built by hand would bypass privileges and ordering.
+// succeeds. Only the runtime makes accessors: one built by hand would bypass privileges and ordering.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <type_traits>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
 #include "canopy/export.hpp"
 #include "canopy/privilege.hpp"
 #include "canopy/region.hpp"
+#include "canopy/detail/reduction_buffer.hpp"
 
 namespace canopy {
 
@@ -97,13 +100,12 @@ class AccessorBase {
   Mapping* mapping_ = nullptr;
 };
 
-/// ReductionBufferBase is a task's private reduction buffer, folded into the region at task end.
-struct ReductionBufferBase {
-  virtual ~ReductionBufferBase() = default;
-  virtual void fold_into_region() = 0;
-};
-/// attach_reduction hands a buffer to the running task; the runtime folds and deletes it at completion.
-CANOPY_EXPORT void attach_reduction(Frame* task, ReductionBufferBase* buffer, Storage* region_storage);
+/// find_reduction returns the running task's buffer for (region, Op), or nullptr before its first fold.
+CANOPY_EXPORT ReductionBufferBase* find_reduction(Frame* task, std::uint64_t region_id, const char* op);
+/// attach_reduction hands a buffer to the running task; the runtime folds (or discards) and deletes it
+/// when the task ends.
+CANOPY_EXPORT void attach_reduction(Frame* task, ReductionBufferBase* buffer, std::uint64_t region_id, const char* op,
+                                    Storage* region_storage);
 }  // namespace detail
 
 /// Read<T, N>: read-only access to a region.
@@ -151,61 +153,52 @@ class ReadWrite : public detail::AccessorBase<T, N> {
   ReadWrite(const Region<T, N>& r, detail::Mapping* m) : detail::AccessorBase<T, N>(r, m) {}
 };
 
-namespace detail {
-/// ReductionBuffer holds identity-initialised values for an accessor's box and folds them back.
-template <class T, class Op, int N>
-struct ReductionBuffer final : ReductionBufferBase {
-  Rect<N> rect;
-  T* region_base;
-  std::int64_t stride;
-  std::vector<T> values;
-  ReductionBuffer(Rect<N> r, T* base, std::int64_t s)
-      : rect(r), region_base(base), stride(s), values(r.volume(), op_identity<Op, T>()) {}
-  std::size_t offset(std::int64_t i, std::int64_t j = 0) const {
-    if constexpr (N == 1) return static_cast<std::size_t>(i - rect.lo[0]);
-    else return static_cast<std::size_t>((i - rect.lo[0]) * (rect.hi[1] - rect.lo[1]) + (j - rect.lo[1]));
-  }
-  void fold_into_region() override {
-    if constexpr (N == 1) {
-      for (std::int64_t i = rect.lo[0]; i < rect.hi[0]; ++i) op_fold<Op, T>(region_base[i], values[offset(i)]);
-    } else {
-      for (std::int64_t i = rect.lo[0]; i < rect.hi[0]; ++i)
-        for (std::int64_t j = rect.lo[1]; j < rect.hi[1]; ++j)
-          op_fold<Op, T>(region_base[i * stride + j], values[offset(i, j)]);
-    }
-  }
-};
-}  // namespace detail
-
 /// Reduce<T, Op, N>: fold values into a region with Op; concurrent reducers with one Op run in parallel.
+/// The task's folds go to a private buffer made on its first fold (see detail::ReductionBuffer), folded
+/// into the region when the task succeeds; a task that only passes the reduction on costs nothing.
 template <class T, class Op, int N = 1>
 class Reduce : public detail::AccessorBase<T, N> {
  public:
   /// fold combines `value` into element i (or (i, j)).
   void fold(std::int64_t i, const T& value) const requires(N == 1) {
     this->point(i, "reduce");
-    detail::op_fold<Op, T>(buffer_->values[buffer_->offset(i)], value);
+    detail::op_fold<Op, T>(buffer().at(static_cast<std::size_t>(i - this->rect_.lo[0])), value);
   }
   void fold(std::int64_t i, std::int64_t j, const T& value) const requires(N == 2) {
     this->point(i, j, "reduce");
-    detail::op_fold<Op, T>(buffer_->values[buffer_->offset(i, j)], value);
+    const std::int64_t width = this->rect_.hi[1] - this->rect_.lo[1];
+    detail::op_fold<Op, T>(buffer().at(static_cast<std::size_t>((i - this->rect_.lo[0]) * width + (j - this->rect_.lo[1]))),
+                           value);
   }
   /// operator+= folds into the single element this accessor covers.
   const Reduce& operator+=(const T& value) const {
     if (this->size() != 1) throw Error("canopy: Reduce::operator+= needs an accessor of one element, this one covers " +
                                        std::to_string(this->size()));
-    detail::op_fold<Op, T>(buffer_->values[0], value);
+    detail::op_fold<Op, T>(buffer().at(0), value);
     return *this;
   }
 
  private:
+  using Buffer = detail::ReductionBuffer<T, Op, N>;
   friend struct detail::AccessorFactory;
-  Reduce(const Region<T, N>& r, detail::Frame* task) : detail::AccessorBase<T, N>(r, nullptr) {
-    auto* buf = new detail::ReductionBuffer<T, Op, N>(this->rect_, this->base_, this->stride_);
-    detail::attach_reduction(task, buf, r.node()->storage);
-    buffer_ = buf;
+  Reduce(const Region<T, N>& r, detail::Frame* task) : detail::AccessorBase<T, N>(r, nullptr), task_(task) {}
+  /// buffer is the task's buffer for this region and Op, shared by every copy of the accessor (and by
+  /// another accessor of the same region and Op), made on the first fold.
+  Buffer& buffer() const {
+    if (!buffer_) [[unlikely]] {
+      const char* op = typeid(Op).name();
+      auto* found = detail::find_reduction(task_, this->region_.id(), op);
+      if (!found) {
+        detail::Storage* s = this->region_.node()->storage;
+        found = new Buffer(this->rect_, this->base_, this->stride_, s);
+        detail::attach_reduction(task_, found, this->region_.id(), op, s);
+      }
+      buffer_ = static_cast<Buffer*>(found);
+    }
+    return *buffer_;
   }
-  detail::ReductionBuffer<T, Op, N>* buffer_;
+  detail::Frame* task_;
+  mutable Buffer* buffer_ = nullptr;
 };
 
 namespace detail {

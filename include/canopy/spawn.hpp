@@ -2,6 +2,8 @@
 // The inline spawn path: build the child's frame in the worker's frame cache and push it on the deque.
 #include <algorithm>
 #include <cstddef>
+#include <memory>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -16,6 +18,23 @@ inline detail::Frame* Context::self() { return static_cast<detail::Frame*>(this)
 inline const detail::Frame* Context::self() const { return static_cast<const detail::Frame*>(this); }
 
 namespace detail {
+#if CANOPY_CHECKED
+/// stack_capture_in is an address in the running task's stack held by a stored callable or argument
+/// (a capture by reference, a pointer to a local), or nullptr.
+template <class F, class... A>
+const void* stack_capture_in(const F& fn, const std::tuple<A...>& args) {
+  const void* found = nullptr;
+  auto scan = [&found](const auto& x) {
+    using X = std::remove_cvref_t<decltype(x)>;
+    if constexpr (std::is_class_v<X> || std::is_pointer_v<X>)
+      if (!found) found = stack_address_in(std::addressof(x), sizeof(X));
+  };
+  scan(fn);
+  std::apply([&](const A&... a) { (scan(a), ...); }, args);
+  return found;
+}
+#endif
+
 /// make_child builds a child frame of `parent`, running on w, for fn(ctx, args...) without queueing it.
 template <class R, class F, class... A>
 __attribute__((always_inline)) inline Frame* make_child(Frame* parent, WorkerHot* w, F&& fn, A&&... args) {
@@ -25,8 +44,15 @@ __attribute__((always_inline)) inline Frame* make_child(Frame* parent, WorkerHot
   Typed* child = ::new (mem) Typed(std::forward<F>(fn), std::forward<A>(args)...);
   child->size_class = cls;
   parent->link_child(child);
+#if CANOPY_CHECKED
+  // The copies the child keeps, not the caller's objects: a std::string's short buffer points into
+  // itself, which is the parent's stack only before it is moved into the frame.
+  if (const void* a = stack_capture_in(child->fn, child->args)) note_stack_capture(parent, child, a);
+#endif
   return child;
 }
+
+
 }  // namespace detail
 
 namespace detail {

@@ -20,7 +20,7 @@ namespace stress {
 // as a child must not cancel out.
 inline constexpr std::uint64_t kCaughtTag = 0x1000, kInputTag = 0x2000, kWaitTag = 0x3000, kPostTag = 0x4000,
                                kBlockTag = 0x5000, kGateTag = 0x6000, kSnapTag = 0x7000, kMapTag = 0x8000,
-                               kContainTag = 0x9000;
+                               kContainTag = 0x9000, kFenceTag = 0xA000;
 
 inline std::uint64_t fold(std::uint64_t acc, std::uint64_t tag, std::uint64_t v) { return mix(acc ^ mix(v + tag * 0x9E37ull)); }
 
@@ -147,8 +147,11 @@ std::uint64_t run_children(Ex& ex, const Node& n, std::uint64_t acc) {
     return acc;
   }
   for (std::size_t i = 0; i < m; ++i) {
+    const Node& c = n.children[i];
+    if (c.join_before) acc = join(ex, c.catch_fence, acc, kFenceTag + 2 * i);
     ex.spawn(i);
-    const Use use = n.children[i].use;
+    if (c.join_after) acc = join(ex, c.catch_fence, acc, kFenceTag + 2 * i + 1);
+    const Use use = c.use;
     if (use == Use::drop_now) ex.drop(i);
     else if (n.order == Order::eager && use == Use::parent) acc = get_child(ex, n, i, acc);
     if (static_cast<std::int64_t>(i) == n.wait_all_after) acc = join(ex, n.catch_wait_all, acc, kWaitTag + i);

@@ -62,6 +62,9 @@ void print(std::ostringstream& out, const Node& n, int indent, const Node* paren
   }
   out << place_name(n.place) << use_name(n.use);
   if (parent && n.use != Use::drop_now && n.use != Use::drop_later) out << (n.catch_get ? " (caught)" : " (propagated)");
+  if (n.join_before || n.join_after)
+    out << ", wait_all " << (n.join_before && n.join_after ? "before and after" : n.join_before ? "before" : "after") << " spawning it"
+        << (n.catch_fence ? " (caught)" : " (propagated)");
   if (!n.inputs.empty()) {
     out << "; gets";
     for (const Input& in : n.inputs)

@@ -210,6 +210,14 @@ Node* find(Node& n, std::uint32_t id) {
   return nullptr;
 }
 
+Node* parent_of(Node& n, std::uint32_t id) {
+  for (Node& c : n.children) {
+    if (c.id == id) return &n;
+    if (Node* x = parent_of(c, id)) return x;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 Program generate(std::uint64_t seed, const Options& options) {
@@ -217,6 +225,11 @@ Program generate(std::uint64_t seed, const Options& options) {
   // Where several children fail and nobody got their futures, a join reports one of them, and which
   // one depends on timing. Containing all but one makes every join's report, and so every checksum,
   // a function of the program.
+  //
+  // Likewise a failing task whose siblings the runtime might cancel (see reference.cpp): which of them
+  // would not run depends on timing. Its parent waits for all its children right before spawning it
+  // (when an earlier sibling might not have started) or right after (when the parent spawns more
+  // before its next join); a point of spawn_each, or a child spawned in a catch block, is contained.
   for (;;) {
     try {
       (void)run_reference(p);
@@ -224,6 +237,17 @@ Program generate(std::uint64_t seed, const Options& options) {
     } catch (const Ambiguous& a) {
       Node* host = find(p.root, a.node);
       for (std::size_t k = 1; k < a.children.size(); ++k) host->children[a.children[k]].contain = true;
+    } catch (const Cancellable& c) {
+      Node* host = parent_of(p.root, c.node);
+      Node& x = *find(p.root, c.node);
+      const bool late = x.use == Use::rethrow && host->rethrow_spawn_in_catch;
+      bool& fence = c.unstarted ? x.join_before : x.join_after;
+      if (host->order == Order::index_launch || late || fence) {
+        x.contain = true;
+      } else {
+        fence = true;
+        x.catch_fence = x.use == Use::rethrow || mix(seed ^ (x.id * 0x9E3779B97F4A7C15ull)) % 4 != 0;
+      }
     }
   }
 }

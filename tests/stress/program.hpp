@@ -83,6 +83,9 @@ struct Node {
   std::int16_t piece = -1;   // >= 0: taken as piece `piece` of the parent's partition, else sub(box)
   Use use = Use::parent;
   bool catch_get = true;     // the parent's get (or the sibling's, for an input) catches a Boom
+  bool join_before = false;  // the parent calls wait_all right before spawning it (see generator.cpp)
+  bool join_after = false;   // ... and right after
+  bool catch_fence = true;   // those wait_alls catch a Boom
   std::vector<Input> inputs;  // futures of earlier siblings, got at the start of the body
   bool inputs_reverse = false;
   // ---- the body
@@ -167,11 +170,19 @@ struct Result {
 };
 
 /// run_reference evaluates p serially. Throws Ambiguous where the runtime may pick either of two
-/// child exceptions at one join (only the generator sees that: it removes the ambiguity).
+/// child exceptions at one join, and Cancellable where a failing task's siblings might be cancelled
+/// (only the generator sees either: it removes them).
 Result run_reference(const Program& p);
 struct Ambiguous {
   std::uint32_t node;
   std::vector<std::uint16_t> children;  // the failing, unobserved children at that join
+};
+/// Cancellable names a task that fails while a sibling of it may not have started yet (`unstarted`),
+/// or whose parent spawns another task before its next join: the runtime would cancel that sibling
+/// (or not: it depends on timing).
+struct Cancellable {
+  std::uint32_t node;
+  bool unstarted;
 };
 
 }  // namespace stress

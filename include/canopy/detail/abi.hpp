@@ -62,6 +62,12 @@ CANOPY_EXPORT bool admit_child(Frame* parent, Frame* child, const RequestInfo* r
 CANOPY_EXPORT Mapping* access_begin(Frame* parent, const RequestInfo& request);
 /// too_few_pieces throws Error: spawn_each of n points was given canopy::each over fewer pieces.
 [[noreturn]] CANOPY_EXPORT void too_few_pieces(const Frame* parent, std::size_t n, std::size_t pieces);
+/// stack_address_in (CANOPY_CHECKED builds) returns a word of the n bytes at `bytes` (a closure or an
+/// argument) that points into the calling task's stack, or nullptr.
+CANOPY_EXPORT const void* stack_address_in(const void* bytes, std::size_t n);
+/// note_stack_capture records that `child` holds `address` in `parent`'s stack: unfinished when the
+/// parent's body returns, it is reported. Called from the spawning function itself (for its line).
+CANOPY_EXPORT void note_stack_capture(Frame* parent, Frame* child, const void* address);
 /// create_region_for makes a root region that `task` holds read-write.
 CANOPY_EXPORT RegionNode* create_region_for(Frame* task, int dims, const std::int64_t* extent, std::size_t elem_size,
                                             std::size_t elem_align, const char* elem_type);

@@ -64,6 +64,10 @@ struct Frame : Task, Context {
   std::atomic<bool> error_observed{false};
   std::atomic<bool> result_moved{false};  // a move-only result went to one of several handles
   std::atomic<std::uint8_t> cancel{0};    // kCancelled, kChildrenCancelled, kNotRun, kIsolated, kTold
+  // A parent that observes a child's failure (get, wait_all, its join) bumps its observed_failures:
+  // its children spawned before that and not started yet are not run.
+  std::atomic<std::uint16_t> observed_failures{0};
+  std::uint16_t observed_at_spawn = 0;    // the parent's observed_failures when this task was spawned
   std::uint32_t unjoined = 0;             // children spawned and not yet joined (touched by this task only)
   // Zero at every spawn, kept together so that the stores merge.
   std::atomic<std::uintptr_t> state{kPending};     // kPending, kDone or a waiter list
@@ -81,14 +85,19 @@ struct Frame : Task, Context {
   /// link_child records `c` as a child of this running task.
   void link_child(Frame* c) {
     c->parent = this;
+    c->observed_at_spawn = observed_failures.load(std::memory_order_relaxed);
     ++unjoined;
   }
 
   /// start_cancelled says, when the task is about to start, that it must not run: it was cancelled,
-  /// or its parent's children are (two loads; ancestors further up are not looked at).
+  /// its parent's children are (a sibling failed and the parent has not observed it yet), or the
+  /// parent observed a failure after spawning it (a few loads; ancestors further up are not looked at).
   bool start_cancelled() const {
     std::uint8_t bits = cancel.load(std::memory_order_relaxed);
-    if (parent) bits |= parent->cancel.load(std::memory_order_relaxed);
+    if (parent) {
+      bits |= parent->cancel.load(std::memory_order_acquire);  // orders the count below after the bit
+      if (parent->observed_failures.load(std::memory_order_relaxed) != observed_at_spawn) return true;
+    }
     return (bits & (kCancelled | kChildrenCancelled)) != 0;
   }
 };
