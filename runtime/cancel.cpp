@@ -95,6 +95,7 @@ void failure_observed(Frame* me) {
   // Children spawned until now that have not started stay cancelled (the count); later ones run (the
   // bit). The count is published before the bit clears: a child that sees the bit clear sees the count.
   me->observed_failures.fetch_add(1, std::memory_order_relaxed);
+  me->cancel.fetch_or(detail::kFailureObserved, std::memory_order_release);  // children now compare counts
   me->cancel.fetch_and(static_cast<std::uint8_t>(~detail::kChildrenCancelled), std::memory_order_release);
 }
 

@@ -94,6 +94,31 @@ Sample sparse(canopy::Runtime& rt, long elements, long reducers) {
   });
 }
 
+// Reading in the parent after a writer child: `rounds` times a writer child of one element, then
+// either get() of that child and a read through a reader child (what had to be written before
+// ctx.access existed), get() of the writer alone (the floor), or ctx.access(read(v)).
+void write_one(canopy::Context&, canopy::Write<double> w, double x) { w[0] = x; }
+double read_one(canopy::Context&, canopy::Read<double> r) { return r[0]; }
+enum class ReadBack { get_only, reader_task, access };
+constexpr long kAccessRounds = 100000;
+
+Sample read_back(canopy::Runtime& rt, ReadBack how) {
+  return sample(rt, static_cast<double>(kAccessRounds - 1), [&](canopy::Context& ctx) {
+    auto r = ctx.create_region<double>(1);
+    double seen = 0;
+    for (long k = 0; k < kAccessRounds; ++k) {
+      auto f = ctx.spawn(write_one, canopy::write(r), static_cast<double>(k));
+      switch (how) {
+        case ReadBack::get_only: f.get(); seen = static_cast<double>(k); break;
+        case ReadBack::reader_task: f.get(); seen = ctx.spawn(read_one, canopy::read(r)).get(); break;
+        case ReadBack::access: seen = ctx.access(canopy::read(r))[0]; break;
+      }
+    }
+    if (seen != static_cast<double>(kAccessRounds - 1)) throw std::runtime_error("read back the wrong value");
+    return r;
+  });
+}
+
 struct Row {
   std::string what;
   int workers;
@@ -138,6 +163,10 @@ bool run_reduce(const Options& o) {
               [&] { return forwarding(rt, o.elements, layers); });
     measure(std::to_string(o.reducers) + " reducers x 1 element of " + std::to_string(o.sparse_elements),
             [&] { return sparse(rt, o.sparse_elements, o.reducers); });
+    const std::string rounds = std::to_string(kAccessRounds) + " x (writer child";
+    measure(rounds + ", get)", [&] { return read_back(rt, ReadBack::get_only); });
+    measure(rounds + ", get, reader child)", [&] { return read_back(rt, ReadBack::reader_task); });
+    measure(rounds + ", ctx.access)", [&] { return read_back(rt, ReadBack::access); });
   }
   std::printf("\nreduce (median / min / max of %d runs; peak RSS of the whole process)\n", o.repeat);
   std::printf("%-58s %7s %10s %10s %10s %12s\n", "what", "workers", "med ms", "min ms", "max ms", "peak RSS MB");

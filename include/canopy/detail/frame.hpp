@@ -46,12 +46,14 @@ inline constexpr std::uint32_t kHandleRef = 2;
 /// children that have not started are not run (one of them failed, or it is cancelled itself); kNotRun:
 /// the task was cancelled before it started (its error is a Cancelled); kIsolated: a stand-in parent
 /// whose children do not cancel one another (tasks run for another rank); kTold: ctx.cancelled() found
-/// a cancelled ancestor (a cache: a running task never becomes uncancelled).
+/// a cancelled ancestor (a cache: a running task never becomes uncancelled); kFailureObserved: the task
+/// has observed a child's failure at least once (its children compare observed_failures when they start).
 inline constexpr std::uint8_t kCancelled = 1;
 inline constexpr std::uint8_t kChildrenCancelled = 2;
 inline constexpr std::uint8_t kNotRun = 4;
 inline constexpr std::uint8_t kIsolated = 8;
 inline constexpr std::uint8_t kTold = 16;
+inline constexpr std::uint8_t kFailureObserved = 32;
 
 
 /// Frame is the base of every task record; one is allocated per spawn.
@@ -63,12 +65,13 @@ struct Frame : Task, Context {
   std::uint8_t size_class = kHeapFrame;
   std::atomic<bool> error_observed{false};
   std::atomic<bool> result_moved{false};  // a move-only result went to one of several handles
-  std::atomic<std::uint8_t> cancel{0};    // kCancelled, kChildrenCancelled, kNotRun, kIsolated, kTold
-  // A parent that observes a child's failure (get, wait_all, its join) bumps its observed_failures:
-  // its children spawned before that and not started yet are not run.
+  std::atomic<std::uint8_t> cancel{0};    // the k* bits above
+  std::uint32_t unjoined = 0;             // children spawned and not yet joined (touched by this task only)
+  // A parent that observes a child's failure (get, wait_all, its join) bumps its observed_failures
+  // (and sets kFailureObserved): its children spawned before that and not started yet are not run.
+  // (In the padding before `state`: the frame does not grow.)
   std::atomic<std::uint16_t> observed_failures{0};
   std::uint16_t observed_at_spawn = 0;    // the parent's observed_failures when this task was spawned
-  std::uint32_t unjoined = 0;             // children spawned and not yet joined (touched by this task only)
   // Zero at every spawn, kept together so that the stores merge.
   std::atomic<std::uintptr_t> state{kPending};     // kPending, kDone or a waiter list
   std::atomic<JoinState*> join{nullptr};  // counts children that completed through the runtime (made on demand)
@@ -91,14 +94,14 @@ struct Frame : Task, Context {
 
   /// start_cancelled says, when the task is about to start, that it must not run: it was cancelled,
   /// its parent's children are (a sibling failed and the parent has not observed it yet), or the
-  /// parent observed a failure after spawning it (a few loads; ancestors further up are not looked at).
+  /// parent observed a failure after spawning it. Two byte loads while nothing ever failed.
   bool start_cancelled() const {
-    std::uint8_t bits = cancel.load(std::memory_order_relaxed);
-    if (parent) {
-      bits |= parent->cancel.load(std::memory_order_acquire);  // orders the count below after the bit
+    const std::uint8_t own = cancel.load(std::memory_order_relaxed);
+    const std::uint8_t up = parent ? parent->cancel.load(std::memory_order_acquire) : 0;
+    if ((own | up) == 0) [[likely]] return false;
+    if (up & kFailureObserved)  // the acquire above orders this count after the bit
       if (parent->observed_failures.load(std::memory_order_relaxed) != observed_at_spawn) return true;
-    }
-    return (bits & (kCancelled | kChildrenCancelled)) != 0;
+    return ((own | up) & (kCancelled | kChildrenCancelled)) != 0;
   }
 };
 
