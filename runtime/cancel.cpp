@@ -123,7 +123,10 @@ bool task_cancelled(const Frame* f) {
     const Frame* p = x->parent;
     const std::uint8_t bits = p->cancel.load(std::memory_order_acquire);
     if (bits & kIsolated) return false;  // the stand-in parent of tasks run for another rank
-    if (bits & (kCancelled | kChildrenCancelled | kTold)) {
+    // A sibling's failure the parent has observed since x was spawned counts too.
+    const bool observed_since = (bits & kFailureObserved) &&
+                                p->observed_failures.load(std::memory_order_relaxed) != x->observed_at_spawn;
+    if ((bits & (kCancelled | kChildrenCancelled | kTold)) || observed_since) {
       const_cast<Frame*>(f)->cancel.fetch_or(kTold, std::memory_order_relaxed);  // a cache: it stays true
       return true;
     }
