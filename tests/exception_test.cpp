@@ -172,7 +172,8 @@ int got_inline_parent_throws(canopy::Context& ctx, std::atomic<int>* finished) {
   }
 }
 
-int consumer_catches(canopy::Context&, canopy::Future<int> f) {
+int consumer_catches(canopy::Context&, canopy::Future<int> f, std::atomic<bool>* started) {
+  started->store(true);
   try {
     return f.get();
   } catch (const Boom&) {
@@ -180,9 +181,16 @@ int consumer_catches(canopy::Context&, canopy::Future<int> f) {
   }
 }
 
+/// fails_after_start fails once the consumer runs: a failure before that would cancel the consumer.
+int fails_after_start(canopy::Context&, std::atomic<bool>* consumer_started) {
+  while (!consumer_started->load()) std::this_thread::yield();
+  throw Boom("seen by a sibling", 1);
+}
+
 int sibling_observes(canopy::Context& ctx) {
-  canopy::Future<int> p = ctx.spawn([](canopy::Context&) -> int { throw Boom("seen by a sibling", 1); });
-  canopy::Future<int> c = ctx.spawn(consumer_catches, std::move(p));
+  std::atomic<bool> started{false};
+  canopy::Future<int> p = ctx.spawn(fails_after_start, &started);
+  canopy::Future<int> c = ctx.spawn(consumer_catches, std::move(p), &started);
   return c.get();  // the producer's error was got by the consumer: nothing is left to report
 }
 
