@@ -30,6 +30,12 @@ namespace {
 std::atomic<std::uint64_t> allocated_bytes{0};
 }  // namespace
 
+// AddressSanitizer has its own allocator (and would see the library's other operator new forms freed
+// here): under it nothing is counted and the byte checks pass over.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kCountsBytes = false;
+#else
+constexpr bool kCountsBytes = true;
 void* operator new(std::size_t n) {
   allocated_bytes.fetch_add(n, std::memory_order_relaxed);
   if (void* p = std::malloc(n ? n : 1)) return p;
@@ -45,6 +51,7 @@ void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+#endif
 
 namespace {
 
@@ -182,7 +189,7 @@ TEST_CASE("a layer that only forwards a reduction allocates nothing and folds no
   // The leaf folds one value into its buffer, then one chunk (at most 512 elements) into the region.
   CHECK(counted_folds.load() <= 1 + 512);
   // Frames, the leaf's directory and one chunk: kilobytes. A buffer of the whole box would be 32 MiB.
-  CHECK(bytes < (std::uint64_t{1} << 20));
+  if (kCountsBytes) CHECK(bytes < (std::uint64_t{1} << 20));
 }
 
 TEST_CASE("a reducer whose body threw folds nothing", "[layers][reduce]") {
@@ -196,7 +203,7 @@ TEST_CASE("a reducer whose body threw folds nothing", "[layers][reduce]") {
   CHECK(seen == std::vector<long>{100, 100});
 }
 
-TEST_CASE("an Op::fold that throws while folding back is the task's exception; the region is unchanged",
+TEST_CASE("an Op::fold that throws while folding back is the task's exception, and the region is unchanged",
           "[layers][reduce]") {
   canopy::Runtime rt(runtime_config(CANOPY_WORKER_COUNTS()));
   std::string caught;
@@ -265,7 +272,7 @@ TEST_CASE("sparse reducers on a large region give the right sums", "[layers][red
   CHECK(total == static_cast<long>(kReducers * (kReducers + 1) / 2));
   // Each reducer allocates its directory (2 KiB of pointers for 10^7 elements) and one chunk: far less
   // than the 80 MB of a buffer of the whole region each.
-  CHECK(bytes < kReducers * (std::uint64_t{64} << 10));
+  if (kCountsBytes) CHECK(bytes < kReducers * (std::uint64_t{64} << 10));
 }
 
 TEST_CASE("2-D reductions: blocks, a sub-box inside a row, and a forwarding task that folds too", "[layers][reduce]") {
