@@ -54,8 +54,7 @@ Mapping* access_begin(Frame* parent, const RequestInfo& request) {
   m->refs.store(kHandleRef, std::memory_order_relaxed);
   TaskDeps& mine = rt::deps_of(parent);
   if (!mine.analyzer) mine.analyzer = std::make_unique<rt::Analyzer>();
-  rt::deps_of(m).held.push_back(rt::Held{request.node->storage->root_id, rt::box_of(request.node), request.privilege,
-                                         request.op, request.node->id});
+  rt::deps_of(m).held.push_back(rt::held_of(request));
   std::vector<Frame*> preds;
   mine.analyzer->add(m, request, preds);
   // Waiting for each one to complete (not only to finish its dependences) is what get() does, and

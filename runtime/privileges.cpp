@@ -104,7 +104,7 @@ bool admit_child(Frame* parent, Frame* child, const RequestInfo* requests, std::
   std::vector<Frame*> preds;
   for (std::size_t i = 0; i < n; ++i) {
     const RequestInfo& r = requests[i];
-    theirs.held.push_back(rt::Held{r.node->storage->root_id, rt::box_of(r.node), r.privilege, r.op, r.node->id});
+    theirs.held.push_back(rt::held_of(r));
     mine.analyzer->add(child, r, preds);
   }
   for (Frame* p : preds) {

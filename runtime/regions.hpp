@@ -23,7 +23,6 @@ struct Storage {
   std::once_flag allocated;
   void* data = nullptr;
   std::size_t bytes = 0;
-  std::mutex fold_mutex;  // concurrent reducers fold their buffers one at a time
 };
 
 /// PartitionShape is the boxes of a partition's pieces. The analyzer keeps it after the partition

@@ -66,6 +66,10 @@ void finish_deps(detail::Frame* f, std::int64_t witness_start_ns);
 /// fold_reductions folds f's reduction buffers into their regions and frees them (reductions.cpp): none
 /// when f failed; an exception from a fold becomes f's error, and the buffers not yet folded are dropped.
 void fold_reductions(detail::Frame* f);
+/// held_of is what a task holds by a request it was granted (a child's, or a ctx.access).
+inline Held held_of(const detail::RequestInfo& r) {
+  return Held{r.node->storage->root_id, box_of(r.node), r.privilege, r.op, r.node->id};
+}
 /// adopt_created gives `receiver`, which got c's result, read-write on the regions c created (or
 /// received from its own children's results): a region a task returns belongs to whoever receives it.
 void adopt_created(detail::Frame* receiver, const detail::Frame* c);
